@@ -1,0 +1,35 @@
+@{
+    RootModule             = 'PersistStore.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '7d6f1a0e-3c1b-4f7e-9a55-2b8f0c4d9e61'
+    Author                 = 'PersistStore contributors'
+    CompanyName            = 'PersistStore'
+    Copyright              = '(c) PersistStore contributors. MIT License.'
+    Description            = 'Keeps runs safe: checkpoints of their files and data, tags, a hash-chained change log, revert and cross-process locks, in one SQLite file or PostgreSQL.'
+    CompatiblePSEditions   = @('Core', 'Desktop')
+    PowerShellVersion      = '5.1'
+    FormatsToProcess       = @('PersistStore.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Connect-PersistStore'
+        'Disconnect-PersistStore'
+        'Get-PersistStore'
+        'New-Run'
+        'Get-Run'
+        'Set-Run'
+        'Remove-Run'
+        'Set-RunTag'
+        'Remove-RunTag'
+        'Get-RunHistory'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('checkpoint', 'snapshot', 'backup', 'run', 'lock', 'sqlite', 'postgresql', 'ops', 'automation', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/persiststore/PersistStore'
+            LicenseUri   = 'https://github.com/persiststore/PersistStore/blob/main/LICENSE'
+            ReleaseNotes = 'First release: runs, tags and the hash-chained change log on an embedded SQLite store.'
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace PersistStore.Engine.Errors
+{
+    /// <summary>What kind of failure an engine error is; the cmdlets map it to an ErrorCategory.</summary>
+    public enum ErrorKind
+    {
+        InvalidArgument,
+        NotFound,
+        AlreadyExists,
+        InvalidData,
+        PermissionDenied,
+        ResourceUnavailable,
+        NotSupported,
+        InvalidOperation,
+        OperationStopped,
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+
+namespace PersistStore.Engine.Model
+{
+    /// <summary>One change-log entry. Hash covers every other field and PreviousHash, which chains the log.</summary>
+    public sealed record HistoryRecord
+    {
+        public long Id { get; set; }
+        public DateTime Time { get; set; }
+        public string User { get; set; } = "";
+        public string Host { get; set; } = "";
+        public int ProcessId { get; set; }
+        public string Operation { get; set; } = "";
+        public Guid? RunId { get; set; }
+        public string? RunName { get; set; }
+        public string Details { get; set; } = "";
+        public string PreviousHash { get; set; } = "";
+        public string Hash { get; set; } = "";
+    }
+
+    /// <summary>What a mutation asks the change log to record; the backend assigns id, time and chain.</summary>
+    public sealed record HistoryDraft(string Operation, Guid? RunId, string? RunName, string Details);
+
+    /// <summary>Operation names written to the change log (stable: scripts filter on them).</summary>
+    public static class Operations
+    {
+        public const string CreateStore = "CreateStore";
+        public const string UpgradeStore = "UpgradeStore";
+        public const string CreateRun = "CreateRun";
+        public const string UpdateRun = "UpdateRun";
+        public const string RemoveRun = "RemoveRun";
+        public const string SetTags = "SetTags";
+        public const string RemoveTags = "RemoveTags";
+
+        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags };
+    }
+}

@@ -1,0 +1,18 @@
+namespace PersistStore.Engine.Model
+{
+    /// <summary>What Get-PersistStore reports. Chunk and byte counts stay 0 until checkpoints exist.</summary>
+    public sealed record StoreSummary
+    {
+        public string Location { get; set; } = "";
+        public string Backend { get; set; } = "";
+        public int FormatVersion { get; set; }
+        public string StoreId { get; set; } = "";
+        public long Runs { get; set; }
+        public long Checkpoints { get; set; }
+        public long Chunks { get; set; }
+        public long LogicalBytes { get; set; }
+        public long StoredBytes { get; set; }
+        public long HistoryEntries { get; set; }
+        public double DedupRatio => StoredBytes == 0 ? 0 : (double)LogicalBytes / StoredBytes;
+    }
+}

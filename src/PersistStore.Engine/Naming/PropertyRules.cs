@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using PersistStore.Engine.Errors;
+
+namespace PersistStore.Engine.Naming
+{
+    /// <summary>
+    /// Run properties hold simple values only, normalised to one CLR type per kind so that what is read back
+    /// compares equal to what was written: string, long, double, decimal, bool, DateTime (UTC).
+    /// </summary>
+    public static class PropertyRules
+    {
+        public const int MaxNameLength = 128;
+        public const int MaxStringLength = 1 << 20;
+
+        public static string ValidateName(string? name)
+        {
+            if (name == null || name.Trim().Length == 0)
+                throw new InvalidPropertyException(name, "the name is empty");
+            if (name.Length > MaxNameLength)
+                throw new InvalidPropertyException(name, $"the name is {name.Length} characters long");
+            foreach (char c in name)
+                if (char.IsControl(c))
+                    throw new InvalidPropertyException(name, $"the name contains the control character U+{(int)c:X4}");
+            return name;
+        }
+
+        public static object NormalizeValue(string name, object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    throw new InvalidPropertyException(name, "the value is null (to remove a property, use -RemoveProperty)");
+                case string s:
+                    if (s.Length > MaxStringLength)
+                        throw new InvalidPropertyException(name, $"the string is longer than {MaxStringLength} characters");
+                    return s;
+                case bool b: return b;
+                case byte or sbyte or short or ushort or int or uint or long:
+                    return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                case ulong u:
+                    if (u > long.MaxValue) return (decimal)u;
+                    return (long)u;
+                case float f: return (double)f;
+                case double d:
+                    if (double.IsNaN(d) || double.IsInfinity(d))
+                        throw new InvalidPropertyException(name, "NaN and infinity cannot be stored");
+                    return d;
+                case decimal m: return m;
+                // Unspecified is read as local time, as PowerShell's own [datetime] casts mean it.
+                case DateTime dt: return dt.Kind == DateTimeKind.Utc ? dt : dt.ToUniversalTime();
+                case DateTimeOffset dto: return dto.UtcDateTime;
+                case char ch: return ch.ToString();
+                case Enum e: return e.ToString();
+                default:
+                    throw new InvalidPropertyException(name, $"a value of type {value.GetType().FullName} is not a simple value");
+            }
+        }
+
+        public static SortedDictionary<string, object> EmptySet() =>
+            new SortedDictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Model;
+
+namespace PersistStore.Engine.Storage
+{
+    /// <summary>
+    /// A store's rows, behind one interface per backend (SQLite now, PostgreSQL later). Services express every
+    /// change as one Write unit: the backend runs it as one serialized transaction, so a mutation and its change-log
+    /// entry commit together or not at all.
+    /// </summary>
+    public interface IStoreBackend
+    {
+        StoreLocation Location { get; }
+        string BackendName { get; }
+        int FormatVersion { get; }
+
+        T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default);
+        T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default);
+    }
+
+    public interface IStoreReader
+    {
+        RunRecord? FindRunByName(string name);
+        RunRecord? FindRunById(Guid id);
+        IReadOnlyList<RunRecord> QueryRuns(RunFilter filter);
+        IReadOnlyList<HistoryRecord> QueryHistory(HistoryFilter filter);
+        HistoryRecord? LastHistoryEntry();
+        StoreSummary Summarize();
+        IReadOnlyList<string> ListRunNames(string prefix, int limit);
+        IReadOnlyList<string> ListTags(string prefix, int limit);
+    }
+
+    public interface IStoreWriter : IStoreReader
+    {
+        void InsertRun(RunRecord run);
+        /// <summary>Replaces every column, tag and property of the run with the given record's.</summary>
+        void UpdateRun(RunRecord run);
+        void DeleteRun(Guid id);
+        HistoryRecord AppendHistory(HistoryDraft draft, Actor actor, DateTime timeUtc);
+    }
+
+    /// <summary>How a backend is opened. Warn receives advisories (e.g. a store inside a sync folder).</summary>
+    public sealed record StoreOpenOptions
+    {
+        public bool CreateIfMissing { get; set; }
+        public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        public Action<string>? Warn { get; set; }
+        public Actor Actor { get; set; } = Actor.Current;
+    }
+}

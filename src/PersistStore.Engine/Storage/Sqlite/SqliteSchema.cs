@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace PersistStore.Engine.Storage.Sqlite
+{
+    /// <summary>One step of the store format: applied in order, each inside the upgrade's transaction.</summary>
+    internal sealed record SchemaMigration(int Version, string Description, IReadOnlyList<string> Statements);
+
+    /// <summary>
+    /// The SQLite store format. A new store applies every migration; an older store is upgraded only on request
+    /// (never silently); a newer one is refused. Times are UTC ticks so the PostgreSQL backend can store them exactly.
+    /// </summary>
+    internal static class SqliteSchema
+    {
+        /// <summary>'PSTR': marks the file as a PersistStore store for tools like `file` and for our own checks.</summary>
+        public const int ApplicationId = 0x50535452;
+
+        public static readonly IReadOnlyList<SchemaMigration> Migrations = new[]
+        {
+            new SchemaMigration(1, "runs, tags, properties and the change log", new[]
+            {
+                @"CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+                @"CREATE TABLE runs (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    name_key TEXT NOT NULL UNIQUE,
+                    description TEXT,
+                    path TEXT,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    modified_at INTEGER NOT NULL,
+                    modified_by TEXT NOT NULL,
+                    version INTEGER NOT NULL)",
+                @"CREATE TABLE run_tags (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    tag TEXT NOT NULL,
+                    tag_key TEXT NOT NULL,
+                    PRIMARY KEY (run_id, tag_key)) WITHOUT ROWID",
+                @"CREATE INDEX run_tags_by_tag ON run_tags (tag_key, run_id)",
+                @"CREATE TABLE run_properties (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    name_key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_id, name_key)) WITHOUT ROWID",
+                @"CREATE TABLE history (
+                    id INTEGER PRIMARY KEY,
+                    time INTEGER NOT NULL,
+                    user TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    process_id INTEGER NOT NULL,
+                    operation TEXT NOT NULL,
+                    run_id TEXT,
+                    run_name TEXT,
+                    run_name_key TEXT,
+                    details TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL)",
+                @"CREATE INDEX history_by_run ON history (run_name_key, id)",
+                @"CREATE INDEX history_by_time ON history (time)",
+            }),
+        };
+
+        public static int LatestVersion => Migrations[Migrations.Count - 1].Version;
+
+        /// <summary>Applies the migrations above `fromVersion` and stamps the new version; caller holds the write transaction.</summary>
+        public static void Apply(SqliteDb db, int fromVersion, IReadOnlyList<SchemaMigration> migrations)
+        {
+            int version = fromVersion;
+            foreach (var migration in migrations)
+            {
+                if (migration.Version <= fromVersion) continue;
+                foreach (var sql in migration.Statements) db.Execute(sql);
+                version = migration.Version;
+            }
+            db.Execute("INSERT INTO store_meta(key, value) VALUES ('format_version', $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ("$v", version.ToString(CultureInfo.InvariantCulture)));
+            db.Execute("PRAGMA user_version = " + version.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

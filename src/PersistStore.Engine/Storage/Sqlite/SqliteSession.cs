@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Model;
+
+namespace PersistStore.Engine.Storage.Sqlite
+{
+    /// <summary>The reader/writer handed to one Read or Write unit of work.</summary>
+    internal sealed class SqliteSession : IStoreWriter
+    {
+        private readonly SqliteDb _db;
+        private readonly SqliteStore _store;
+
+        public SqliteSession(SqliteDb db, SqliteStore store)
+        {
+            _db = db;
+            _store = store;
+        }
+
+        public RunRecord? FindRunByName(string name) => SqliteRunRows.FindByName(_db, name);
+        public RunRecord? FindRunById(Guid id) => SqliteRunRows.FindById(_db, id);
+        public IReadOnlyList<RunRecord> QueryRuns(RunFilter filter) => SqliteRunRows.Query(_db, filter);
+        public IReadOnlyList<HistoryRecord> QueryHistory(HistoryFilter filter) => SqliteHistoryRows.Query(_db, filter);
+        public HistoryRecord? LastHistoryEntry() => SqliteHistoryRows.Last(_db);
+        public IReadOnlyList<string> ListRunNames(string prefix, int limit) => SqliteRunRows.ListNames(_db, prefix, limit);
+        public IReadOnlyList<string> ListTags(string prefix, int limit) => SqliteRunRows.ListTags(_db, prefix, limit);
+
+        public StoreSummary Summarize() => new StoreSummary
+        {
+            Location = _store.Location.Display,
+            Backend = _store.BackendName,
+            FormatVersion = _store.FormatVersion,
+            StoreId = Convert.ToString(_db.Scalar("SELECT value FROM store_meta WHERE key = 'store_id'"), CultureInfo.InvariantCulture) ?? "",
+            Runs = Count("SELECT COUNT(*) FROM runs"),
+            HistoryEntries = Count("SELECT COUNT(*) FROM history"),
+        };
+
+        public void InsertRun(RunRecord run) => SqliteRunRows.Insert(_db, run);
+        public void UpdateRun(RunRecord run) => SqliteRunRows.Update(_db, run);
+        public void DeleteRun(Guid id) => SqliteRunRows.Delete(_db, id);
+
+        public HistoryRecord AppendHistory(HistoryDraft draft, Actor actor, DateTime timeUtc) =>
+            SqliteHistoryRows.Append(_db, draft, actor, timeUtc);
+
+        private long Count(string sql) => Convert.ToInt64(_db.Scalar(sql), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using Microsoft.Data.Sqlite;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Storage.FileSystems;
+
+namespace PersistStore.Engine.Storage.Sqlite
+{
+    /// <summary>
+    /// The embedded backend: one SQLite file in WAL mode. Writers take BEGIN IMMEDIATE (so two writers queue on the
+    /// busy timeout instead of failing at commit) and sync fully on commit: a committed change survives power loss.
+    /// </summary>
+    public sealed class SqliteStore : IStoreBackend
+    {
+        private static readonly byte[] SqliteHeader = System.Text.Encoding.ASCII.GetBytes("SQLite format 3\0");
+        private readonly string _connectionString;
+        private readonly int _busyTimeoutMs;
+
+        private SqliteStore(StoreLocation location, StoreOpenOptions options)
+        {
+            Location = location;
+            _busyTimeoutMs = (int)Math.Min(int.MaxValue, Math.Max(0, options.BusyTimeout.TotalMilliseconds));
+            _connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = location.Value,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Cache = SqliteCacheMode.Private,
+                Pooling = true,
+                DefaultTimeout = (int)Math.Ceiling(_busyTimeoutMs / 1000.0) + 1,
+            }.ToString();
+        }
+
+        public StoreLocation Location { get; }
+        public string BackendName => "SQLite";
+        public int FormatVersion { get; private set; }
+
+        public static SqliteStore Open(string fullPath, StoreOpenOptions options) =>
+            Open(fullPath, options, SqliteSchema.Migrations);
+
+        internal static SqliteStore Open(string fullPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
+        {
+            var location = StoreLocation.ForFile(fullPath);
+            if (Directory.Exists(fullPath))
+                throw new PersistStoreException("StorePathIsFolder", ErrorKind.InvalidArgument, fullPath,
+                    $"'{fullPath}' is a folder. Give the path of a store file inside it, for example '{Path.Combine(fullPath, "runs.pstore")}'.");
+            string? folder = Path.GetDirectoryName(fullPath);
+            if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+                throw new StoreNotFoundException(fullPath,
+                    $"The folder '{folder}' of the store path '{fullPath}' does not exist. Create the folder first, or choose a store path in an existing folder.");
+            StoreFolderCheck.Check(folder!, options.Warn);
+
+            bool exists = File.Exists(fullPath) && new FileInfo(fullPath).Length > 0;
+            if (!exists && !options.CreateIfMissing)
+                throw new StoreNotFoundException(fullPath,
+                    $"There is no store at '{fullPath}'. Connect-PersistStore -Path '{fullPath}' creates one (so does any command that changes it, like New-Run).");
+            if (exists && !HasSqliteHeader(fullPath))
+                throw SqliteErrors.NotAStore(fullPath);
+
+            var store = new SqliteStore(location, options);
+            store.Initialize(exists, migrations, options);
+            return store;
+        }
+
+        public T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                using var db = Connect();
+                db.BeginRead();
+                return work(new SqliteSession(db, this));
+            }
+            catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+        }
+
+        public T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default)
+        {
+            cancel.ThrowIfCancellationRequested();
+            try
+            {
+                using var db = Connect();
+                db.BeginImmediate();
+                var result = work(new SqliteSession(db, this));
+                cancel.ThrowIfCancellationRequested();
+                db.Commit();
+                return result;
+            }
+            catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+        }
+
+        private SqliteDb Connect()
+        {
+            var connection = new SqliteConnection(_connectionString);
+            var db = new SqliteDb(connection);
+            try
+            {
+                connection.Open();
+                db.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+                return db;
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
+
+        private void Initialize(bool exists, IReadOnlyList<SchemaMigration> migrations, StoreOpenOptions options)
+        {
+            int latest = migrations[migrations.Count - 1].Version;
+            try
+            {
+                using var db = Connect();
+                if (!exists) db.Execute("PRAGMA journal_mode = WAL");
+                int? found = ReadFormatVersion(db, exists);
+                if (found == null)
+                {
+                    db.BeginImmediate();
+                    found = ReadFormatVersion(db, exists: false);   // another process may have created it meanwhile
+                    if (found == null)
+                    {
+                        CreateSchema(db, migrations, options);
+                        found = latest;
+                    }
+                    db.Commit();
+                }
+                StoreFormat.CheckReadable(Location.Display, found.Value, latest);
+                FormatVersion = found.Value;
+            }
+            catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+        }
+
+        /// <summary>The stamped format version, or null for a blank database we may initialise.</summary>
+        private int? ReadFormatVersion(SqliteDb db, bool exists)
+        {
+            long tables = (long)db.Scalar("SELECT COUNT(*) FROM sqlite_master")!;
+            if (tables == 0) return null;
+            long appId = (long)db.Scalar("PRAGMA application_id")!;
+            bool hasMeta = (long)db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'")! > 0;
+            if (appId != SqliteSchema.ApplicationId || !hasMeta)
+                throw SqliteErrors.NotAStore(Location.Display);
+            var text = db.Scalar("SELECT value FROM store_meta WHERE key = 'format_version'") as string;
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int version))
+                throw new StoreFormatException("StoreCorrupt", Location.Display,
+                    $"The store '{Location.Display}' has no valid format version. Restore it from a backup.");
+            return version;
+        }
+
+        private void CreateSchema(SqliteDb db, IReadOnlyList<SchemaMigration> migrations, StoreOpenOptions options)
+        {
+            SqliteSchema.Apply(db, 0, migrations);
+            db.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+            var now = DateTime.UtcNow;
+            string storeId = Guid.NewGuid().ToString("D");
+            db.Execute("INSERT INTO store_meta(key, value) VALUES ('store_id', $id), ('created_at', $at), ('created_by', $by)",
+                ("$id", storeId), ("$at", now.Ticks.ToString(CultureInfo.InvariantCulture)), ("$by", options.Actor.UserAtHost));
+            SqliteHistoryRows.Append(db, new HistoryDraft(Operations.CreateStore, null, null,
+                $"store {storeId}, format {migrations[migrations.Count - 1].Version}"), options.Actor, now);
+        }
+
+        private static bool HasSqliteHeader(string path)
+        {
+            var buffer = new byte[SqliteHeader.Length];
+            try
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                int read = 0, n;
+                while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
+                if (read < buffer.Length) return false;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new StoreAccessException(path, $"The store '{path}' cannot be read: {e.Message} Check the file's permissions.", e);
+            }
+            for (int i = 0; i < buffer.Length; i++) if (buffer[i] != SqliteHeader[i]) return false;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using PersistStore.Engine.Errors;
+
+namespace PersistStore.Engine.Storage
+{
+    /// <summary>Which store formats this build reads: its own only; older ones need an explicit upgrade.</summary>
+    public static class StoreFormat
+    {
+        public static void CheckReadable(string location, int found, int supported)
+        {
+            if (found > supported)
+                throw new StoreFormatException("StoreFormatTooNew", location,
+                    $"The store '{location}' has format version {found}, written by a newer PersistStore; this version reads format {supported}. Update the module (Update-Module PersistStore) to use this store.");
+            if (found < supported)
+                throw new StoreFormatException("StoreUpgradeRequired", location,
+                    $"The store '{location}' has format version {found}; this version of PersistStore uses format {supported}. Nothing was changed: upgrade the store explicitly (it is backed up first) or keep using the older module.");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using PersistStore.Engine.Stores;
+using PersistStore.Engine.Storage;
+using PersistStore.Infrastructure;
+
+namespace PersistStore.Commands
+{
+    /// <summary>Makes a store the session default (creating a SQLite store file if none exists there).</summary>
+    [Cmdlet(VerbsCommunications.Connect, "PersistStore", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(StoreInfo))]
+    public sealed class ConnectPersistStoreCommand : PersistStoreCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string ConnectionStringSet = "ConnectionString";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = ConnectionStringSet)]
+        [ValidateNotNullOrEmpty]
+        public string ConnectionString { get; set; } = "";
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var location = ParameterSetName == PathSet
+                ? StoreLocation.ForFile(FullPath(Path))
+                : StoreResolver.Parse(ConnectionString, FullPath);
+            if (!ShouldProcess(location.Display, "Connect as the session's default store (create it if missing)")) return;
+            var resolved = new ResolvedStore(location, StoreSource.SessionDefault);
+            IStoreBackend backend;
+            try { backend = StoreCatalog.Get(resolved, createIfMissing: true, WriteWarning); }
+            catch (Engine.Errors.PersistStoreException e) { ThrowTerminatingError(ErrorRecords.From(e)); return; }
+            SessionStores.Set(location);
+            WriteVerbose($"Session default store: {location.Display}.");
+            if (PassThru)
+                WriteObject(OutputObjects.ToStoreInfo(new StoreService(backend).Summarize(Cancellation), resolved));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using PersistStore.Infrastructure;
+
+namespace PersistStore.Commands
+{
+    /// <summary>Forgets the session's default store; later commands fall back to $env:PERSISTSTORE_STORE or the per-user store.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "PersistStore", SupportsShouldProcess = true)]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectPersistStoreCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var current = SessionStores.Current;
+            if (current == null)
+            {
+                WriteVerbose("No session default store is set.");
+                return;
+            }
+            if (ShouldProcess(current.Display, "Disconnect the session's default store"))
+                SessionStores.Clear();
+        }
+    }
+}

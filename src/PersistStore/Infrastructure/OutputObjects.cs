@@ -1,0 +1,39 @@
+using System;
+using System.Collections;
+using System.Linq;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Stores;
+using PersistStore.Engine.Storage;
+
+namespace PersistStore.Infrastructure
+{
+    /// <summary>Engine records to the PowerShell-facing objects (Hashtable properties, string[] tags).</summary>
+    internal static class OutputObjects
+    {
+        public static Run ToRun(RunRecord r, StoreLocation store)
+        {
+            var properties = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (var kv in r.Properties) properties[kv.Key] = kv.Value;
+            return new Run
+            {
+                Id = r.Id, Name = r.Name, Description = r.Description, Path = r.Path, Properties = properties,
+                Tags = r.Tags.ToArray(), CreatedAt = r.CreatedAt, CreatedBy = r.CreatedBy, ModifiedAt = r.ModifiedAt,
+                ModifiedBy = r.ModifiedBy, Version = r.Version, Store = store.Display, StoreValue = store.Value,
+            };
+        }
+
+        public static HistoryEntry ToHistoryEntry(HistoryRecord h) => new HistoryEntry
+        {
+            Id = h.Id, Time = h.Time, User = h.User, Host = h.Host, ProcessId = h.ProcessId, Operation = h.Operation,
+            RunId = h.RunId, RunName = h.RunName, Details = h.Details, Hash = h.Hash, PreviousHash = h.PreviousHash,
+        };
+
+        public static StoreInfo ToStoreInfo(StoreSummary s, ResolvedStore resolved) => new StoreInfo
+        {
+            Location = s.Location, Backend = s.Backend, FormatVersion = s.FormatVersion, StoreId = s.StoreId,
+            Runs = s.Runs, Checkpoints = s.Checkpoints, Chunks = s.Chunks, LogicalBytes = s.LogicalBytes,
+            StoredBytes = s.StoredBytes, DedupRatio = s.DedupRatio, HistoryEntries = s.HistoryEntries,
+            Source = resolved.Source.ToString(), ConnectionValue = resolved.Location.Value,
+        };
+    }
+}

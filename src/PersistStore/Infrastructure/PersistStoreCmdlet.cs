@@ -1,0 +1,77 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Stores;
+using PersistStore.Loading;
+
+namespace PersistStore.Infrastructure
+{
+    /// <summary>
+    /// What every PersistStore cmdlet shares: -Store, store resolution (SPEC section 1), Ctrl+C as cancellation,
+    /// and engine errors as ErrorRecords (non-terminating per item, terminating when the store itself fails).
+    /// </summary>
+    public abstract class PersistStoreCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        static PersistStoreCmdlet() => DependencyLoader.EnsureRegistered();
+
+        /// <summary>The store to use: a path, a connection string or a StoreInfo object.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public StoreArgument? Store { get; set; }
+
+        private protected CancellationToken Cancellation => _stop.Token;
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Resolves and opens the store; a Run object's own store wins over the defaults (not over -Store).</summary>
+        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, RunIdentity? run = null)
+        {
+            ResolvedStore resolved;
+            try
+            {
+                var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
+                    : run?.StoreValue != null ? StoreResolver.Parse(run.StoreValue, FullPath) : null;
+                resolved = StoreResolver.Resolve(parameter, SessionStores.Current, FullPath);
+                WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
+                var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
+                return (backend, resolved);
+            }
+            catch (PersistStoreException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+                throw;   // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        /// <summary>Runs one item's work: engine errors become non-terminating errors about that item.</summary>
+        private protected void ForItem(object? target, Action work)
+        {
+            var timer = Stopwatch.StartNew();
+            try
+            {
+                work();
+            }
+            catch (PersistStoreException e)
+            {
+                WriteError(ErrorRecords.From(e, target));
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                WriteDebug($"{MyInvocation.MyCommand.Name} {target}: {timer.Elapsed.TotalMilliseconds:F1} ms");
+            }
+        }
+
+        private protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        private protected static Engine.Runs.RunRef ToRunRef(RunIdentity run) => Engine.Runs.RunRef.Parse(run.Value);
+    }
+}
