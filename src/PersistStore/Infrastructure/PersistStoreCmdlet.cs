@@ -19,34 +19,9 @@ namespace PersistStore.Infrastructure
 
         static PersistStoreCmdlet() => DependencyLoader.EnsureRegistered();
 
-        /// <summary>The store to use: a path, a connection string or a StoreInfo object.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        public StoreArgument? Store { get; set; }
-
         private protected CancellationToken Cancellation => _stop.Token;
 
         protected override void StopProcessing() => _stop.Cancel();
-
-        /// <summary>Resolves and opens the store; a Run object's own store wins over the defaults (not over -Store).</summary>
-        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, RunIdentity? run = null)
-        {
-            ResolvedStore resolved;
-            try
-            {
-                var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
-                    : run?.StoreValue != null ? StoreResolver.Parse(run.StoreValue, FullPath) : null;
-                resolved = StoreResolver.Resolve(parameter, SessionStores.Current, FullPath);
-                WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
-                var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
-                return (backend, resolved);
-            }
-            catch (PersistStoreException e)
-            {
-                ThrowTerminatingError(ErrorRecords.From(e));
-                throw;   // not reached: ThrowTerminatingError always throws
-            }
-        }
 
         /// <summary>Runs one item's work: engine errors become non-terminating errors about that item.</summary>
         private protected void ForItem(object? target, Action work)
@@ -73,5 +48,35 @@ namespace PersistStore.Infrastructure
         private protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         private protected static Engine.Runs.RunRef ToRunRef(RunIdentity run) => Engine.Runs.RunRef.Parse(run.Value);
+    }
+
+    /// <summary>A cmdlet that works on a store: adds -Store and the resolution order of SPEC section 1.</summary>
+    public abstract class StoreCmdlet : PersistStoreCmdlet
+    {
+        /// <summary>The store to use: a path, a connection string or a StoreInfo object.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public StoreArgument? Store { get; set; }
+
+        /// <summary>Resolves and opens the store; a Run object's own store wins over the defaults (not over -Store).</summary>
+        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, RunIdentity? run = null)
+        {
+            ResolvedStore resolved;
+            try
+            {
+                var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
+                    : run?.StoreValue != null ? StoreResolver.Parse(run.StoreValue, FullPath) : null;
+                resolved = StoreResolver.Resolve(parameter, SessionStores.Current, FullPath);
+                WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
+                var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
+                return (backend, resolved);
+            }
+            catch (PersistStoreException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+                throw;   // not reached: ThrowTerminatingError always throws
+            }
+        }
+
     }
 }

@@ -60,7 +60,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             if (filter.Operations.Count > 0)
             {
                 var names = filter.Operations.Select((op, i) => "$op" + i).ToList();
-                where.Append(" AND operation IN (").Append(string.Join(", ", names)).Append(") COLLATE NOCASE");
+                where.Append(" AND operation COLLATE NOCASE IN (").Append(string.Join(", ", names)).Append(")");
                 args.AddRange(filter.Operations.Select((op, i) => ("$op" + i, (object?)op)));
             }
             if (filter.Since != null)

@@ -10,7 +10,7 @@ namespace PersistStore.Commands
     /// <summary>The change log, oldest first: every mutation with who, where, when and what.</summary>
     [Cmdlet(VerbsCommon.Get, "RunHistory")]
     [OutputType(typeof(HistoryEntry))]
-    public sealed class GetRunHistoryCommand : PersistStoreCmdlet
+    public sealed class GetRunHistoryCommand : StoreCmdlet
     {
         /// <summary>Only this run's entries (by name, so the history of a removed run stays reachable).</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -13,7 +13,7 @@ namespace PersistStore.Commands
     /// <summary>Runs by name (wildcards), id, all-of tags (-Tag) and any-of tags (-AnyTag); tag filters use the tag index.</summary>
     [Cmdlet(VerbsCommon.Get, "Run", DefaultParameterSetName = NameSet)]
     [OutputType(typeof(Run))]
-    public sealed class GetRunCommand : PersistStoreCmdlet
+    public sealed class GetRunCommand : StoreCmdlet
     {
         private const string NameSet = "Name";
         private const string IdSet = "Id";

@@ -8,7 +8,7 @@ namespace PersistStore.Commands
 {
     [Cmdlet(VerbsCommon.New, "Run", SupportsShouldProcess = true)]
     [OutputType(typeof(Run))]
-    public sealed class NewRunCommand : PersistStoreCmdlet
+    public sealed class NewRunCommand : StoreCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName")]

@@ -8,7 +8,7 @@ namespace PersistStore.Commands
     /// <summary>Removes a run with its tags and properties; the change log keeps its history.</summary>
     [Cmdlet(VerbsCommon.Remove, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Run))]
-    public sealed class RemoveRunCommand : PersistStoreCmdlet
+    public sealed class RemoveRunCommand : StoreCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName", "Name")]

@@ -9,7 +9,7 @@ namespace PersistStore.Commands
     /// <summary>Changes a run's description, tracked directory and properties.</summary>
     [Cmdlet(VerbsCommon.Set, "Run", SupportsShouldProcess = true)]
     [OutputType(typeof(Run))]
-    public sealed class SetRunCommand : PersistStoreCmdlet
+    public sealed class SetRunCommand : StoreCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName", "Name")]

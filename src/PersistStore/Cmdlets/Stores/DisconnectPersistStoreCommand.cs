@@ -6,7 +6,7 @@ namespace PersistStore.Commands
     /// <summary>Forgets the session's default store; later commands fall back to $env:PERSISTSTORE_STORE or the per-user store.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "PersistStore", SupportsShouldProcess = true)]
     [OutputType(typeof(void))]
-    public sealed class DisconnectPersistStoreCommand : PSCmdlet
+    public sealed class DisconnectPersistStoreCommand : PersistStoreCmdlet
     {
         protected override void EndProcessing()
         {

@@ -7,7 +7,7 @@ namespace PersistStore.Commands
     /// <summary>Location, backend, format version, counts and sizes of the store in use.</summary>
     [Cmdlet(VerbsCommon.Get, "PersistStore")]
     [OutputType(typeof(StoreInfo))]
-    public sealed class GetPersistStoreCommand : PersistStoreCmdlet
+    public sealed class GetPersistStoreCommand : StoreCmdlet
     {
         protected override void EndProcessing()
         {

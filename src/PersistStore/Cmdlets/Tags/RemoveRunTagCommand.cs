@@ -9,7 +9,7 @@ namespace PersistStore.Commands
     /// <summary>Removes tags from a run (case-insensitively); tags the run does not carry are ignored.</summary>
     [Cmdlet(VerbsCommon.Remove, "RunTag", SupportsShouldProcess = true)]
     [OutputType(typeof(Run))]
-    public sealed class RemoveRunTagCommand : PersistStoreCmdlet
+    public sealed class RemoveRunTagCommand : StoreCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName", "Name")]

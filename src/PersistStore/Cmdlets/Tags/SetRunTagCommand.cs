@@ -9,7 +9,7 @@ namespace PersistStore.Commands
     /// <summary>Replaces a run's tags, or appends to them with -Append (order kept, case-insensitive duplicates dropped).</summary>
     [Cmdlet(VerbsCommon.Set, "RunTag", SupportsShouldProcess = true)]
     [OutputType(typeof(Run))]
-    public sealed class SetRunTagCommand : PersistStoreCmdlet
+    public sealed class SetRunTagCommand : StoreCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName", "Name")]

@@ -1,0 +1,25 @@
+# PersistStore quickstart: runs, tags, properties and the change log on the embedded default store.
+# Run it from a fresh clone with:  dotnet run --project src/PersistStore.Host -- examples/quickstart.ps1
+# (or, with pwsh:  Import-Module ./out/PersistStore; ./examples/quickstart.ps1)
+
+$ErrorActionPreference = 'Stop'
+
+# Start clean if the demo ran before: the default store keeps everything between sessions.
+Get-Run -Name 'quickstart-*' | Remove-Run -Confirm:$false
+
+# A run is a named unit of work; a tracked directory, properties and tags are optional.
+$work = [IO.Directory]::CreateDirectory([IO.Path]::Combine([IO.Path]::GetTempPath(), 'persiststore-quickstart')).FullName
+New-Run -Name quickstart-nightly -Description 'Nightly export' -Path $work -Tag nightly, export `
+    -Properties @{ retries = 3; owner = 'ops'; started = [datetime]::UtcNow }
+New-Run -Name quickstart-adhoc -Tag adhoc, Export, EXPORT   # duplicate tags are dropped, first spelling kept
+
+# Select by tag (all-of with -Tag, any-of with -AnyTag), then change what the pipeline found.
+Get-Run -AnyTag nightly, adhoc | Set-RunTag -Tag reviewed -Append
+Set-Run quickstart-nightly -Properties @{ lastStatus = 'ok'; lastDurationSeconds = 41.7 }
+
+Get-Run -Name 'quickstart-*'
+
+# Every change is one hash-chained entry in the change log.
+Get-RunHistory -Last 6
+
+Get-PersistStore

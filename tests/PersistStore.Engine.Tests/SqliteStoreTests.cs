@@ -1,0 +1,148 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using Microsoft.Data.Sqlite;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
+using PersistStore.Tests.Shared;
+using Xunit;
+
+namespace PersistStore.Engine.Tests;
+
+public class SqliteStoreTests
+{
+    private static object? Query(string path, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(string path, string sql) => Query(path, sql);
+
+    [Fact]
+    public void ANewStoreIsWalStampedAndLogsItsCreation()
+    {
+        using var store = new TestStore();
+        var backend = store.Open();
+        Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
+        Assert.Equal("wal", Query(store.PathOnDisk, "PRAGMA journal_mode"));
+        Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.PathOnDisk, "PRAGMA application_id"));
+        Assert.Equal("1", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.Equal("CreateStore", Query(store.PathOnDisk, "SELECT operation FROM history WHERE id = 1"));
+        Assert.Equal(1L, backend.Read(r => r.Summarize()).HistoryEntries);
+    }
+
+    [Fact]
+    public void ReopeningAStoreKeepsIt()
+    {
+        using var store = new TestStore();
+        string id = store.Open().Read(r => r.Summarize()).StoreId;
+        Assert.Equal(id, store.Open(create: false).Read(r => r.Summarize()).StoreId);
+        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM history"));
+    }
+
+    [Fact]
+    public void AMissingStoreIsNotCreatedUnlessAsked()
+    {
+        using var store = new TestStore();
+        var e = Assert.Throws<StoreNotFoundException>(() => store.Open(create: false));
+        Assert.Equal("StoreNotFound", e.ErrorId);
+        Assert.Contains("Connect-PersistStore", e.Message);
+        Assert.False(File.Exists(store.PathOnDisk));
+    }
+
+    [Fact]
+    public void AStoreInAMissingFolderIsRefusedAndNoFolderIsCreated()
+    {
+        using var store = new TestStore();
+        string path = Path.Combine(store.Folder, "missing", "s.pstore");
+        var e = Assert.Throws<StoreNotFoundException>(() => SqliteStore.Open(path, new StoreOpenOptions { CreateIfMissing = true }));
+        Assert.Equal(ErrorKind.NotFound, e.Kind);
+        Assert.Equal(path, e.Target);
+        Assert.False(Directory.Exists(Path.Combine(store.Folder, "missing")));
+    }
+
+    [Fact]
+    public void AFolderGivenAsStorePathIsRefused()
+    {
+        using var store = new TestStore();
+        var e = Assert.Throws<PersistStoreException>(() => SqliteStore.Open(store.Folder, new StoreOpenOptions { CreateIfMissing = true }));
+        Assert.Equal("StorePathIsFolder", e.ErrorId);
+    }
+
+    [Fact]
+    public void AFileThatIsNotSqliteIsRefusedAndLeftUntouched()
+    {
+        using var store = new TestStore();
+        File.WriteAllText(store.PathOnDisk, "just some notes, not a database\n");
+        string before = TestStore.Sha256(store.PathOnDisk);
+        var e = Assert.Throws<StoreFormatException>(() => store.Open());
+        Assert.Equal("NotAPersistStore", e.ErrorId);
+        Assert.Equal(ErrorKind.InvalidData, e.Kind);
+        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+    }
+
+    [Fact]
+    public void AnotherApplicationsSqliteDatabaseIsRefusedAndLeftUntouched()
+    {
+        using var store = new TestStore();
+        Execute(store.PathOnDisk, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+        string before = TestStore.Sha256(store.PathOnDisk);
+        var e = Assert.Throws<StoreFormatException>(() => store.Open());
+        Assert.Equal("NotAPersistStore", e.ErrorId);
+        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+        Assert.Equal(0L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'runs'"));
+    }
+
+    [Fact]
+    public void ANewerFormatIsRefusedWithoutChangingTheStore()
+    {
+        using var store = new TestStore();
+        store.Open();
+        SqliteConnection.ClearAllPools();
+        Execute(store.PathOnDisk, "UPDATE store_meta SET value = '99' WHERE key = 'format_version'");
+        string before = TestStore.Sha256(store.PathOnDisk);
+        var e = Assert.Throws<StoreFormatException>(() => store.Open());
+        Assert.Equal("StoreFormatTooNew", e.ErrorId);
+        Assert.Contains("format version 99", e.Message);
+        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+    }
+
+    [Fact]
+    public void AnOlderFormatIsRefusedUntilUpgradedExplicitlyWithABackup()
+    {
+        using var store = new TestStore();
+        var v1 = new[] { SqliteSchema.Migrations[0] };
+        var v2 = new[] { SqliteSchema.Migrations[0], new SchemaMigration(2, "test column", new[] { "ALTER TABLE runs ADD COLUMN owner TEXT" }) };
+        SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions { CreateIfMissing = true }, v1);
+        SqliteConnection.ClearAllPools();
+
+        var e = Assert.Throws<StoreFormatException>(() => SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), v2));
+        Assert.Equal("StoreUpgradeRequired", e.ErrorId);
+
+        string backup = store.PathOnDisk + ".v1.bak";
+        Assert.Equal(2, SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
+        Assert.Equal(2, SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), v2).FormatVersion);
+        Assert.Equal("1", Query(backup, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.Equal("UpgradeStore", Query(store.PathOnDisk, "SELECT operation FROM history ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM runs WHERE owner IS NOT NULL"));
+        var again = Assert.Throws<PersistStoreException>(() => SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
+        Assert.Equal("BackupExists", again.ErrorId);
+    }
+
+    [Fact]
+    public void AStoreInAReadOnlyFolderIsRefusedWithPermissionDenied()
+    {
+        using var store = new TestStore();
+        using var readOnly = ReadOnlyFolder.Create(store.Folder);
+        string path = Path.Combine(readOnly.Path, "s.pstore");
+        var e = Assert.Throws<StoreAccessException>(() => SqliteStore.Open(path, new StoreOpenOptions { CreateIfMissing = true }));
+        Assert.Equal("StoreAccessDenied", e.ErrorId);
+        Assert.Equal(ErrorKind.PermissionDenied, e.Kind);
+        Assert.False(File.Exists(path));
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
+
+namespace PersistStore.Engine.Tests;
+
+/// <summary>A real store file in its own temporary folder, deleted afterwards.</summary>
+public sealed class TestStore : IDisposable
+{
+    public TestStore()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "persiststore-engine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+        PathOnDisk = System.IO.Path.Combine(Folder, "test.pstore");
+    }
+
+    public string Folder { get; }
+    public string PathOnDisk { get; }
+
+    public SqliteStore Open(bool create = true) =>
+        SqliteStore.Open(PathOnDisk, new StoreOpenOptions { CreateIfMissing = create, BusyTimeout = TimeSpan.FromSeconds(30) });
+
+    public static string Sha256(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace PersistStore.Tests.Shared;
+
+/// <summary>
+/// A folder nobody can write to. Mode bits do not stop root, so as root this is a read-only tmpfs mount.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class ReadOnlyFolder : IDisposable
+{
+    private readonly bool _mounted;
+
+    private ReadOnlyFolder(string path, bool mounted)
+    {
+        Path = path;
+        _mounted = mounted;
+    }
+
+    public string Path { get; }
+
+    public static ReadOnlyFolder Create(string parent)
+    {
+        string path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "read-only")).FullName;
+        if (Environment.UserName != "root")
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            return new ReadOnlyFolder(path, false);
+        }
+        Run("mount", $"-t tmpfs -o ro,size=1m persiststore-test \"{path}\"");
+        return new ReadOnlyFolder(path, true);
+    }
+
+    public void Dispose()
+    {
+        if (_mounted) Run("umount", $"\"{Path}\"");
+        else File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static void Run(string file, string arguments)
+    {
+        using var p = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true })!;
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} failed ({p.ExitCode}): {error}. The read-only test needs mount rights as root.");
+    }
+}
