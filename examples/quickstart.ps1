@@ -9,17 +9,17 @@ Get-Run -Name 'quickstart-*' | Remove-Run -Confirm:$false
 
 # A run is a named unit of work; a tracked directory, properties and tags are optional.
 $work = [IO.Directory]::CreateDirectory([IO.Path]::Combine([IO.Path]::GetTempPath(), 'persiststore-quickstart')).FullName
-New-Run -Name quickstart-nightly -Description 'Nightly export' -Path $work -Tag nightly, export `
+$null = New-Run -Name quickstart-nightly -Description 'Nightly export' -Path $work -Tag nightly, export `
     -Properties @{ retries = 3; owner = 'ops'; started = [datetime]::UtcNow }
-New-Run -Name quickstart-adhoc -Tag adhoc, Export, EXPORT   # duplicate tags are dropped, first spelling kept
+$null = New-Run -Name quickstart-adhoc -Tag adhoc, Export, EXPORT   # duplicate tags are dropped, first spelling kept
 
 # Select by tag (all-of with -Tag, any-of with -AnyTag), then change what the pipeline found.
 Get-Run -AnyTag nightly, adhoc | Set-RunTag -Tag reviewed -Append
 Set-Run quickstart-nightly -Properties @{ lastStatus = 'ok'; lastDurationSeconds = 41.7 }
 
-Get-Run -Name 'quickstart-*'
+Get-Run -Name 'quickstart-*' | Out-Default
 
 # Every change is one hash-chained entry in the change log.
-Get-RunHistory -Last 6
+Get-RunHistory -Last 6 | Out-Default
 
 Get-PersistStore

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace PersistStore.Host;
 
@@ -31,11 +32,15 @@ internal sealed class ConsoleUi : PSHostUserInterface
 {
     private readonly ConsoleRawUi _raw = new();
 
+    // Format views style headers with escape sequences; a file or a pipe gets plain text, as pwsh does.
+    private static readonly Regex Escapes = new(@"\x1b\[[0-9;?]*[A-Za-z]", RegexOptions.Compiled);
+
     public override PSHostRawUserInterface RawUI => _raw;
-    public override void Write(string value) => Console.Out.Write(value);
-    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Console.Out.Write(value);
-    public override void WriteLine(string value) => Console.Out.WriteLine(value);
-    public override void WriteErrorLine(string value) => Console.Error.WriteLine(value);
+    public override bool SupportsVirtualTerminal => !Console.IsOutputRedirected;
+    public override void Write(string value) => Console.Out.Write(Plain(value, Console.IsOutputRedirected));
+    public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) => Write(value);
+    public override void WriteLine(string value) => Console.Out.WriteLine(Plain(value, Console.IsOutputRedirected));
+    public override void WriteErrorLine(string value) => Console.Error.WriteLine(Plain(value, Console.IsErrorRedirected));
     public override void WriteDebugLine(string message) => Console.Error.WriteLine("DEBUG: " + message);
     public override void WriteVerboseLine(string message) => Console.Error.WriteLine("VERBOSE: " + message);
     public override void WriteWarningLine(string message) => Console.Error.WriteLine("WARNING: " + message);
@@ -57,6 +62,8 @@ internal sealed class ConsoleUi : PSHostUserInterface
         Console.Out.Write($"Choice (default {defaultChoice}): ");
         return int.TryParse(Console.In.ReadLine(), out int chosen) && chosen >= 0 && chosen < choices.Count ? chosen : defaultChoice;
     }
+
+    private static string Plain(string text, bool redirected) => redirected ? Escapes.Replace(text, "") : text;
 
     private static Exception NonInteractive() =>
         new HostException("This host is not interactive: pass -Confirm:$false, or the values on the command line.");

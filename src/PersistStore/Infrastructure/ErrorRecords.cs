@@ -6,8 +6,9 @@ namespace PersistStore.Infrastructure
 {
     internal static class ErrorRecords
     {
-        public static ErrorRecord From(PersistStoreException e, object? target = null) =>
-            new ErrorRecord(e, e.ErrorId, Category(e.Kind), target ?? e.Target);
+        /// <summary>The engine's own target (the bad tag, the missing run) is the most precise; the item is the fallback.</summary>
+        public static ErrorRecord From(PersistStoreException e, object? itemTarget = null) =>
+            new ErrorRecord(e, e.ErrorId, Category(e.Kind), e.Target ?? itemTarget);
 
         public static ErrorRecord Cancelled(OperationCanceledException e) =>
             new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, null);

@@ -1,0 +1,97 @@
+using System;
+using System.Collections;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using PersistStore.Module.Tests.Infrastructure;
+using Xunit;
+
+namespace PersistStore.Module.Tests;
+
+[Collection("Module")]
+public class ModuleLayoutTests
+{
+    private static readonly string[] Exported =
+    {
+        "Connect-PersistStore", "Disconnect-PersistStore", "Get-PersistStore", "Get-Run", "Get-RunHistory",
+        "New-Run", "Remove-Run", "Remove-RunTag", "Set-Run", "Set-RunTag",
+    };
+
+    private static readonly string[] Mutating =
+    {
+        "Connect-PersistStore", "Disconnect-PersistStore", "New-Run", "Set-Run", "Remove-Run", "Set-RunTag", "Remove-RunTag",
+    };
+
+    private readonly ModuleFixture _ps;
+
+    public ModuleLayoutTests(ModuleFixture ps) => _ps = ps;
+
+    public static TheoryData<string> Cmdlets() => new(Exported);
+
+    [Fact]
+    public void ManifestPassesTestModuleManifestAndExportsExactlyTheCmdlets()
+    {
+        var info = _ps.Run("param($p) Test-ModuleManifest -Path $p", new { p = Repo.Manifest }).Succeeded().Single() as PSModuleInfo;
+        Assert.NotNull(info);
+        Assert.Equal(Exported, info!.ExportedCmdlets.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Empty(info.ExportedFunctions);
+        Assert.Empty(info.ExportedAliases);
+        Assert.Empty(info.ExportedVariables);
+        Assert.Equal(new[] { "Core", "Desktop" }, info.CompatiblePSEditions);
+        Assert.Equal(new Version(5, 1), info.PowerShellVersion);
+        var psData = (Hashtable)((Hashtable)info.PrivateData)["PSData"]!;
+        Assert.NotEmpty((object[])psData["Tags"]!);
+        foreach (var key in new[] { "ProjectUri", "LicenseUri", "ReleaseNotes" }) Assert.False(string.IsNullOrWhiteSpace(psData[key]?.ToString()), key);
+        Assert.DoesNotContain("*", File.ReadAllText(Repo.Manifest));
+    }
+
+    [Fact]
+    public void ImportedModuleExportsTheSameCmdlets() =>
+        Assert.Equal(Exported, _ps.Run("(Get-Command -Module PersistStore).Name").Succeeded().Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal));
+
+    [Fact]
+    public void TheFolderShipsNativeSqliteForEveryPlatformAndNoPowerShellReferenceAssembly()
+    {
+        foreach (var native in new[] { "linux-x64/native/libe_sqlite3.so", "linux-arm64/native/libe_sqlite3.so", "win-x64/native/e_sqlite3.dll",
+                                       "osx-x64/native/libe_sqlite3.dylib", "osx-arm64/native/libe_sqlite3.dylib" })
+            Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "runtimes", native)), native);
+        foreach (var lib in new[] { "core", "desktop" })
+        {
+            Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "lib", lib, "PersistStore.Engine.dll")), lib);
+            Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "lib", lib, "Microsoft.Data.Sqlite.dll")), lib);
+        }
+        Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "en-US", "PersistStore.dll-Help.xml")));
+        Assert.True(File.Exists(Path.Combine(Repo.ModuleFolder, "PersistStore.Format.ps1xml")));
+        Assert.Empty(Directory.GetFiles(Repo.ModuleFolder, "System.Management.Automation.dll", SearchOption.AllDirectories));
+        // Outside lib/ only the cmdlet assembly: PowerShell must never find the engine or SQLite on its own.
+        Assert.Equal(new[] { "PersistStore.dll" }, Directory.GetFiles(Repo.ModuleFolder, "*.dll").Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void EveryCmdletHasHelpWithSynopsisDescriptionParametersAndAnExample(string cmdlet)
+    {
+        var help = Assert.Single(_ps.Run("param($c) Get-Help $c -Full", new { c = cmdlet }).Succeeded().Output);
+        string synopsis = help.Get("Synopsis")!.ToString()!.Trim();
+        Assert.False(synopsis.StartsWith(cmdlet, StringComparison.Ordinal), $"{cmdlet} has no MAML synopsis (Get-Help fell back to the syntax)");
+        Assert.NotEmpty(synopsis);
+        var examples = _ps.Run("param($c) @((Get-Help $c -Examples).examples.example).Count", new { c = cmdlet }).Succeeded().Single();
+        Assert.True((int)examples! >= 1);
+        Assert.True(File.Exists(Path.Combine(Repo.Root, "docs", cmdlet + ".md")), $"docs/{cmdlet}.md");
+    }
+
+    [Fact]
+    public void EveryDocsPageIsAnExportedCmdlet() =>
+        Assert.Equal(Exported, Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*-*.md").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void EveryCmdletDeclaresOutputTypeAndStateChangesSupportShouldProcess(string cmdlet)
+    {
+        var command = (CmdletInfo)_ps.Run("param($c) Get-Command $c", new { c = cmdlet }).Succeeded().Single()!;
+        if (cmdlet != "Disconnect-PersistStore") Assert.NotEmpty(command.OutputType);
+        var attribute = (CmdletAttribute)command.ImplementingType.GetCustomAttributes(typeof(CmdletAttribute), false).Single();
+        Assert.Equal(Mutating.Contains(cmdlet), attribute.SupportsShouldProcess);
+        if (cmdlet == "Remove-Run") Assert.Equal(ConfirmImpact.High, attribute.ConfirmImpact);
+    }
+}
