@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PersistStore.Completion;
 using PersistStore.Engine.Runs;
 using PersistStore.Infrastructure;
 
@@ -8,16 +7,8 @@ namespace PersistStore.Commands
     /// <summary>Removes a run with its tags and properties; the change log keeps its history.</summary>
     [Cmdlet(VerbsCommon.Remove, "Run", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(Run))]
-    public sealed class RemoveRunCommand : StoreCmdlet
+    public sealed class RemoveRunCommand : RunCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("RunName", "Name")]
-        [ArgumentCompleter(typeof(RunNameCompleter))]
-        public RunIdentity Run { get; set; } = null!;
-
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
         protected override void ProcessRecord()
         {
             var (backend, resolved) = OpenStore(createIfMissing: false, Run);

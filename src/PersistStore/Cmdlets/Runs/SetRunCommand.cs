@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using PersistStore.Completion;
 using PersistStore.Engine.Runs;
 using PersistStore.Infrastructure;
 
@@ -9,13 +8,8 @@ namespace PersistStore.Commands
     /// <summary>Changes a run's description, tracked directory and properties.</summary>
     [Cmdlet(VerbsCommon.Set, "Run", SupportsShouldProcess = true)]
     [OutputType(typeof(Run))]
-    public sealed class SetRunCommand : StoreCmdlet
+    public sealed class SetRunCommand : RunCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("RunName", "Name")]
-        [ArgumentCompleter(typeof(RunNameCompleter))]
-        public RunIdentity Run { get; set; } = null!;
-
         /// <summary>The new description; an empty string clears it.</summary>
         [Parameter]
         [AllowEmptyString]
@@ -38,14 +32,11 @@ namespace PersistStore.Commands
         [Parameter]
         public string[]? RemoveProperty { get; set; }
 
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
-
         protected override void ProcessRecord()
         {
-            ForItem(Run, () =>
-            {
-                var changes = new RunChanges
+            RunChanges? changes = null;
+            ChangeRun("Set description, path or properties",
+                () => changes = new RunChanges
                 {
                     Description = string.IsNullOrEmpty(Description) ? null : Description,
                     ClearDescription = Description != null && Description.Length == 0,
@@ -54,17 +45,8 @@ namespace PersistStore.Commands
                     Properties = Properties == null ? null : PowerShellValues.ToProperties(Properties),
                     ReplaceProperties = ReplaceProperties,
                     RemoveProperties = RemoveProperty,
-                };
-                var (backend, resolved) = OpenStore(createIfMissing: false, Run);
-                var service = new RunService(backend);
-                if (!ShouldProcess($"run '{Run}'", "Set description, path or properties"))
-                {
-                    service.Get(ToRunRef(Run), Cancellation);   // -WhatIf still reports an unknown run
-                    return;
-                }
-                var run = service.Update(ToRunRef(Run), changes, Cancellation);
-                if (PassThru) WriteObject(OutputObjects.ToRun(run, resolved.Location));
-            });
+                },
+                (runs, run) => runs.Update(run, changes!, Cancellation));
         }
     }
 }
