@@ -20,11 +20,17 @@ namespace PersistStore.Engine.Storage.Sqlite
             AddNameClause(where, args, filter.NamePatterns);
             if (filter.Ids.Count > 0)
                 where.Append(" AND id IN (").Append(Placeholders("$id", filter.Ids.Select(i => (object)i.ToString("D")), args)).Append(')');
-            var allKeys = filter.AllTags.Select(TagList.Key).Distinct().ToList();
+            var allKeys = RarestFirst(db, filter.AllTags.Select(TagList.Key).Distinct().ToList());
             if (allKeys.Count > 0)
-                where.Append(" AND id IN (SELECT run_id FROM run_tags WHERE tag_key IN (")
-                     .Append(Placeholders("$all", allKeys, args))
-                     .Append(") GROUP BY run_id HAVING COUNT(*) = ").Append(allKeys.Count).Append(')');
+            {
+                // Driven by the rarest tag; each other tag is one primary-key probe per candidate run.
+                where.Append(" AND id IN (SELECT t0.run_id FROM run_tags t0 WHERE t0.tag_key = ")
+                     .Append(Placeholders("$all", new object[] { allKeys[0] }, args));
+                foreach (var key in allKeys.Skip(1))
+                    where.Append(" AND EXISTS (SELECT 1 FROM run_tags x WHERE x.run_id = t0.run_id AND x.tag_key = ")
+                         .Append(Placeholders("$all", new object[] { key }, args)).Append(')');
+                where.Append(')');
+            }
             var anyKeys = filter.AnyTags.Select(TagList.Key).Distinct().ToList();
             if (anyKeys.Count > 0)
                 where.Append(" AND id IN (SELECT run_id FROM run_tags WHERE tag_key IN (")
@@ -100,39 +106,56 @@ namespace PersistStore.Engine.Storage.Sqlite
             return string.Join(", ", names);
         }
 
+        /// <summary>
+        /// Evaluates the filter once, then loads the matching runs, tags and properties by id. The ids travel as one
+        /// JSON array parameter: binding hundreds of named parameters costs more than the lookups themselves.
+        /// </summary>
         private static IReadOnlyList<RunRecord> Load(SqliteDb db, string where, params (string, object?)[] args)
         {
-            var rows = new List<RunRecord>();
+            var ids = ReadStrings(db, $"SELECT id FROM runs WHERE {where} ORDER BY name_key", args);
+            if (ids.Count == 0) return Array.Empty<RunRecord>();
+            var idArg = ("$ids", (object?)("[\"" + string.Join("\",\"", ids) + "\"]"));
+            const string selected = "SELECT value FROM json_each($ids)";
+            var runs = new Dictionary<string, RunRecord>(ids.Count);
             var tags = new Dictionary<string, List<string>>();
             var props = new Dictionary<string, SortedDictionary<string, object>>();
-            using (var cmd = db.Command($"SELECT {Columns} FROM runs WHERE {where} ORDER BY name_key", args))
+            using (var cmd = db.Command($"SELECT {Columns} FROM runs WHERE id IN ({selected})", idArg))
             using (var r = cmd.ExecuteReader())
             {
-                while (r.Read()) rows.Add(ReadRun(r));
+                while (r.Read()) runs[r.GetString(0)] = ReadRun(r);
             }
-            if (rows.Count == 0) return rows;
-            string subset = $"SELECT id FROM runs WHERE {where}";
-            using (var cmd = db.Command($"SELECT run_id, tag FROM run_tags WHERE run_id IN ({subset}) ORDER BY run_id, position", args))
+            using (var cmd = db.Command($"SELECT run_id, tag FROM run_tags WHERE run_id IN ({selected}) ORDER BY run_id, position", idArg))
             using (var r = cmd.ExecuteReader())
             {
                 while (r.Read()) GetOrAdd(tags, r.GetString(0), () => new List<string>()).Add(r.GetString(1));
             }
-            using (var cmd = db.Command($"SELECT run_id, name, kind, value FROM run_properties WHERE run_id IN ({subset})", args))
+            using (var cmd = db.Command($"SELECT run_id, name, kind, value FROM run_properties WHERE run_id IN ({selected})", idArg))
             using (var r = cmd.ExecuteReader())
             {
                 while (r.Read())
                     GetOrAdd(props, r.GetString(0), PropertyRules.EmptySet)[r.GetString(1)] = PropertyCodec.Decode(r.GetString(2), r.GetString(3));
             }
-            for (int i = 0; i < rows.Count; i++)
+            return ids.Select(id => runs[id] with
             {
-                string id = rows[i].Id.ToString("D");
-                rows[i] = rows[i] with
-                {
-                    Tags = tags.TryGetValue(id, out var t) ? t : (IReadOnlyList<string>)Array.Empty<string>(),
-                    Properties = props.TryGetValue(id, out var p) ? p : PropertyRules.EmptySet(),
-                };
+                Tags = tags.TryGetValue(id, out var t) ? t : (IReadOnlyList<string>)Array.Empty<string>(),
+                Properties = props.TryGetValue(id, out var p) ? p : PropertyRules.EmptySet(),
+            }).ToList();
+        }
+
+        /// <summary>Tag keys ordered by how many runs carry them; counting stops at the best count so far.</summary>
+        private static List<string> RarestFirst(SqliteDb db, List<string> keys)
+        {
+            if (keys.Count < 2) return keys;
+            var counted = new List<(string Key, long Count)>();
+            long best = long.MaxValue;
+            foreach (var key in keys)
+            {
+                long count = Convert.ToInt64(db.Scalar("SELECT COUNT(*) FROM (SELECT 1 FROM run_tags WHERE tag_key = $k LIMIT $cap)",
+                    ("$k", key), ("$cap", best == long.MaxValue ? -1 : best + 1)), System.Globalization.CultureInfo.InvariantCulture);
+                counted.Add((key, count));
+                best = Math.Min(best, count);
             }
-            return rows;
+            return counted.OrderBy(c => c.Count).Select(c => c.Key).ToList();
         }
 
         private static RunRecord ReadRun(SqliteDataReader r) => new RunRecord
