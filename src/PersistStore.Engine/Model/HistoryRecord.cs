@@ -31,7 +31,9 @@ namespace PersistStore.Engine.Model
         public const string RemoveRun = "RemoveRun";
         public const string SetTags = "SetTags";
         public const string RemoveTags = "RemoveTags";
+        public const string CreateCheckpoint = "CreateCheckpoint";
+        public const string RevertRun = "RevertRun";
 
-        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags };
+        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags, CreateCheckpoint, RevertRun };
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using PersistStore.Engine.Compression;
 using PersistStore.Engine.Identity;
 using PersistStore.Engine.Model;
 
@@ -31,6 +32,11 @@ namespace PersistStore.Engine.Storage
         StoreSummary Summarize();
         IReadOnlyList<string> ListRunNames(string prefix, int limit);
         IReadOnlyList<string> ListTags(string prefix, int limit);
+
+        /// <summary>Which of these blobs the store already holds.</summary>
+        ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids);
+        EncodedBlob? ReadBlob(BlobId id);
+        IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
     }
 
     public interface IStoreWriter : IStoreReader
@@ -40,6 +46,10 @@ namespace PersistStore.Engine.Storage
         void UpdateRun(RunRecord run);
         void DeleteRun(Guid id);
         HistoryRecord AppendHistory(HistoryDraft draft, Actor actor, DateTime timeUtc);
+
+        /// <summary>Stores the blobs not yet present; returns how many were new and their encoded bytes.</summary>
+        (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs);
+        void InsertCheckpoint(CheckpointRecord checkpoint);
     }
 
     /// <summary>How a backend is opened. Warn receives advisories (e.g. a store inside a sync folder).</summary>

@@ -17,7 +17,7 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         public static readonly IReadOnlyList<SchemaMigration> Migrations = new[]
         {
-            new SchemaMigration(1, "runs, tags, properties and the change log", new[]
+            new SchemaMigration(1, "runs, tags, properties, the change log, blobs and checkpoints", new[]
             {
                 @"CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
                 @"CREATE TABLE runs (
@@ -60,6 +60,43 @@ namespace PersistStore.Engine.Storage.Sqlite
                     hash TEXT NOT NULL)",
                 @"CREATE INDEX history_by_run ON history (run_name_key, id)",
                 @"CREATE INDEX history_by_time ON history (time)",
+                // Chunks and directory listings, content-addressed (SHA-256 of the plain bytes), each stored once.
+                @"CREATE TABLE blobs (
+                    id BLOB PRIMARY KEY,
+                    kind INTEGER NOT NULL,
+                    plain_size INTEGER NOT NULL,
+                    codec INTEGER NOT NULL,
+                    data BLOB NOT NULL)",
+                @"CREATE TABLE checkpoints (
+                    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    message TEXT,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    parent INTEGER,
+                    root_tree BLOB NOT NULL,
+                    files INTEGER NOT NULL,
+                    directories INTEGER NOT NULL,
+                    logical_bytes INTEGER NOT NULL,
+                    new_bytes INTEGER NOT NULL,
+                    duration INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, number)) WITHOUT ROWID",
+                @"CREATE TABLE checkpoint_tags (
+                    run_id TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    tag TEXT NOT NULL,
+                    PRIMARY KEY (run_id, number, position),
+                    FOREIGN KEY (run_id, number) REFERENCES checkpoints(run_id, number) ON DELETE CASCADE) WITHOUT ROWID",
+                @"CREATE TABLE checkpoint_properties (
+                    run_id TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_id, number, name),
+                    FOREIGN KEY (run_id, number) REFERENCES checkpoints(run_id, number) ON DELETE CASCADE) WITHOUT ROWID",
             }),
         };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using PersistStore.Engine.Compression;
 using PersistStore.Engine.Identity;
 using PersistStore.Engine.Model;
 
@@ -26,6 +27,12 @@ namespace PersistStore.Engine.Storage.Sqlite
         public IReadOnlyList<string> ListRunNames(string prefix, int limit) => SqliteRunRows.ListNames(_db, prefix, limit);
         public IReadOnlyList<string> ListTags(string prefix, int limit) => SqliteRunRows.ListTags(_db, prefix, limit);
 
+        public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => SqliteBlobRows.Existing(_db, ids);
+        public EncodedBlob? ReadBlob(BlobId id) => SqliteBlobRows.Read(_db, id);
+        public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
+        public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
+        public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
+
         public StoreSummary Summarize() => new StoreSummary
         {
             Location = _store.Location.Display,
@@ -34,6 +41,10 @@ namespace PersistStore.Engine.Storage.Sqlite
             StoreId = Convert.ToString(_db.Scalar("SELECT value FROM store_meta WHERE key = 'store_id'"), CultureInfo.InvariantCulture) ?? "",
             Runs = Count("SELECT COUNT(*) FROM runs"),
             HistoryEntries = Count("SELECT COUNT(*) FROM history"),
+            Checkpoints = Count("SELECT COUNT(*) FROM checkpoints"),
+            Chunks = Count("SELECT COUNT(*) FROM blobs WHERE kind = 0"),
+            LogicalBytes = Count("SELECT COALESCE(SUM(logical_bytes), 0) FROM checkpoints"),
+            StoredBytes = Count("SELECT COALESCE(SUM(length(data)), 0) FROM blobs"),
         };
 
         public void InsertRun(RunRecord run) => SqliteRunRows.Insert(_db, run);

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using PersistStore.Engine.Chunking;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Snapshots;
+using PersistStore.Engine.Storage;
+
+namespace PersistStore.Engine.Checkpoints
+{
+    /// <summary>
+    /// Creates and finds checkpoints. Content is stored first (blobs, in batches); the checkpoint row, the run's
+    /// tags and properties as of that moment and the change-log entry are committed last, in one transaction: a
+    /// checkpoint is either fully there or absent.
+    /// </summary>
+    public sealed class CheckpointService
+    {
+        private readonly IStoreBackend _store;
+        private readonly Actor _actor;
+        private readonly Func<DateTime> _clock;
+        private readonly FastCdc _cdc;
+
+        public CheckpointService(IStoreBackend store, Actor? actor = null, Func<DateTime>? clock = null, FastCdc? cdc = null)
+        {
+            _store = store;
+            _actor = actor ?? Actor.Current;
+            _clock = clock ?? (() => DateTime.UtcNow);
+            _cdc = cdc ?? new FastCdc();
+        }
+
+        public CheckpointRecord Create(RunRef run, string? message, string kind = CheckpointKinds.Manual,
+            Action<PersistStoreException>? report = null, IProgress<SnapshotProgress>? progress = null, CancellationToken cancel = default)
+        {
+            var timer = Stopwatch.StartNew();
+            var current = new RunService(_store, _actor, _clock).Get(run, cancel);
+            if (current.Path == null)
+                throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
+                    $"The run '{current.Name}' has no directory to checkpoint. Set one with Set-Run -Run {current.Name} -Path <folder>.");
+            var parent = Latest(current.Id, cancel);
+            var problems = new List<PersistStoreException>();
+            void Report(PersistStoreException e)
+            {
+                lock (problems) problems.Add(e);
+                report?.Invoke(e);
+            }
+            var scanned = DirectoryScanner.Scan(current.Path, Report, cancel);
+            if (problems.Count > 0) throw Refused(current.Path);
+            SnapshotResult snapshot;
+            try { snapshot = new TreeBuilder(_store, _cdc, Report).Build(scanned, parent?.RootTree, progress, cancel); }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                throw;
+            }
+            return _store.Write(w =>
+            {
+                var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
+                int number = (w.QueryCheckpoints(now.Id).LastOrDefault()?.Number ?? 0) + 1;
+                var checkpoint = new CheckpointRecord
+                {
+                    RunId = now.Id, RunName = now.Name, Number = number, Kind = kind, Message = message, CreatedAt = _clock(),
+                    CreatedBy = _actor.UserAtHost, Parent = parent?.Number, RootTree = snapshot.RootTree, Tags = now.Tags,
+                    Properties = now.Properties, Files = snapshot.Files, Directories = snapshot.Directories,
+                    LogicalBytes = snapshot.LogicalBytes, NewBytes = snapshot.NewBytes, Duration = timer.Elapsed,
+                };
+                w.InsertCheckpoint(checkpoint);
+                w.AppendHistory(new HistoryDraft(Operations.CreateCheckpoint, now.Id, now.Name,
+                    $"checkpoint {number} ({kind}): {snapshot.Files} files, {snapshot.LogicalBytes} bytes, {snapshot.NewBytes} new bytes stored, {snapshot.FilesRead} files read"
+                    + (message == null ? "" : $"; message '{message}'")), _actor, checkpoint.CreatedAt);
+                return checkpoint;
+            }, cancel);
+        }
+
+        public IReadOnlyList<CheckpointRecord> List(RunRef run, CancellationToken cancel = default)
+        {
+            var current = new RunService(_store).Get(run, cancel);
+            return _store.Read(r => r.QueryCheckpoints(current.Id), cancel);
+        }
+
+        /// <summary>One checkpoint by number, or the latest when number is null.</summary>
+        public CheckpointRecord Get(RunRef run, int? number, CancellationToken cancel = default)
+        {
+            var current = new RunService(_store).Get(run, cancel);
+            var found = number == null ? Latest(current.Id, cancel) : _store.Read(r => r.QueryCheckpoints(current.Id, number), cancel).FirstOrDefault();
+            return found ?? throw new PersistStoreException("CheckpointNotFound", ErrorKind.NotFound, number?.ToString() ?? current.Name,
+                number == null
+                    ? $"The run '{current.Name}' has no checkpoint yet. Create one with New-Checkpoint -Run {current.Name}."
+                    : $"The run '{current.Name}' has no checkpoint {number}. Get-Checkpoint -Run {current.Name} lists its checkpoints.");
+        }
+
+        private CheckpointRecord? Latest(Guid runId, CancellationToken cancel) =>
+            _store.Read(r => r.QueryCheckpoints(runId), cancel).LastOrDefault();
+
+        private static PersistStoreException Refused(string path) =>
+            new PersistStoreException("CheckpointRefused", ErrorKind.InvalidOperation, path,
+                $"No checkpoint was recorded for '{path}': parts of it could not be read (see the errors before this one).");
+    }
+}

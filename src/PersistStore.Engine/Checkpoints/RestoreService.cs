@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using PersistStore.Engine.Chunking;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Naming;
+using PersistStore.Engine.Restore;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Snapshots;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Trees;
+
+namespace PersistStore.Engine.Checkpoints
+{
+    public sealed record RevertResult(CheckpointRecord Target, CheckpointRecord? Safety, IReadOnlyList<PathChange> Changes, RunRecord Run);
+
+    /// <summary>Export, compare and revert: the way back from a checkpoint.</summary>
+    public sealed class RestoreService
+    {
+        private readonly IStoreBackend _store;
+        private readonly Actor _actor;
+        private readonly FastCdc _cdc = new FastCdc();
+
+        public RestoreService(IStoreBackend store, Actor? actor = null)
+        {
+            _store = store;
+            _actor = actor ?? Actor.Current;
+        }
+
+        /// <summary>Materialises a checkpoint into an empty or new folder; nothing is written outside it.</summary>
+        public long Export(CheckpointRecord checkpoint, string destination, CancellationToken cancel = default)
+        {
+            string full = Path.GetFullPath(destination);
+            RefuseLinkedAncestors(full);
+            if (File.Exists(full))
+                throw new PersistStoreException("DestinationIsFile", ErrorKind.InvalidArgument, destination, $"'{full}' is a file. Give a folder that is empty or does not exist yet.");
+            if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+                throw new PersistStoreException("DestinationNotEmpty", ErrorKind.InvalidArgument, destination,
+                    $"The folder '{full}' is not empty. Export into an empty or new folder; to bring the run's own directory back, use Invoke-RunRevert.");
+            Directory.CreateDirectory(full);
+            return _store.Read(r =>
+            {
+                var sync = new TreeSync(r, _cdc, apply: true, cancel);
+                sync.Sync(TreeStore.Load(r, checkpoint.RootTree), full, live: null);
+                return sync.BytesWritten;
+            }, cancel);
+        }
+
+        /// <summary>Reference vs difference: Added = only in the difference, Removed = only in the reference.</summary>
+        public IReadOnlyList<PathChange> Compare(CheckpointRecord reference, CheckpointRecord difference, CancellationToken cancel = default) =>
+            _store.Read(r =>
+            {
+                var changes = new List<PathChange>();
+                CompareTrees(r, TreeStore.Load(r, reference.RootTree), TreeStore.Load(r, difference.RootTree), "", changes, cancel);
+                return changes;
+            }, cancel);
+
+        public IReadOnlyList<PathChange> CompareWithLive(CheckpointRecord reference, string folder, CancellationToken cancel = default)
+        {
+            var live = DirectoryScanner.Scan(folder, e => throw e, cancel);
+            return _store.Read(r =>
+            {
+                var plan = new TreeSync(r, _cdc, apply: false, cancel);
+                plan.Sync(TreeStore.Load(r, reference.RootTree), folder, live);
+                return plan.Changes;
+            }, cancel);
+        }
+
+        /// <summary>
+        /// Brings the run back to a checkpoint: a safety checkpoint of the current state first (so the revert can be
+        /// reverted), then only what differs is rewritten, then properties (and tags with includeTags) are restored.
+        /// With planOnly nothing is written and the result lists the planned changes.
+        /// </summary>
+        public RevertResult Revert(RunRef run, int? number, bool includeTags, bool planOnly,
+            Action<PersistStoreException>? report = null, CancellationToken cancel = default)
+        {
+            var checkpoints = new CheckpointService(_store, _actor);
+            var target = checkpoints.Get(run, number, cancel);
+            var current = new RunService(_store, _actor).Get(RunRef.ForId(target.RunId), cancel);
+            string folder = current.Path ?? throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
+                $"The run '{current.Name}' has no directory. Set it with Set-Run -Path before reverting.");
+            var plan = CompareWithLive(target, folder, cancel);
+            if (planOnly) return new RevertResult(target, null, plan, current);
+
+            var safety = checkpoints.Create(RunRef.ForId(current.Id), $"before revert to checkpoint {target.Number}", CheckpointKinds.Safety, report, null, cancel);
+            var applied = _store.Read(r =>
+            {
+                var sync = new TreeSync(r, _cdc, apply: true, cancel);
+                sync.Sync(TreeStore.Load(r, target.RootTree), folder, DirectoryScanner.Scan(folder, e => throw e, cancel));
+                return sync.Changes;
+            }, cancel);
+            var restored = _store.Write(w =>
+            {
+                var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
+                var next = now with
+                {
+                    Properties = Copy(target.Properties),
+                    Tags = includeTags ? target.Tags : now.Tags,
+                    ModifiedAt = DateTime.UtcNow, ModifiedBy = _actor.UserAtHost, Version = now.Version + 1,
+                };
+                w.UpdateRun(next);
+                w.AppendHistory(new HistoryDraft(Operations.RevertRun, now.Id, now.Name,
+                    $"reverted to checkpoint {target.Number}; safety checkpoint {safety.Number}; {applied.Count} paths changed"
+                    + (includeTags ? "; tags restored" : "")), _actor, next.ModifiedAt);
+                return next;
+            }, cancel);
+            return new RevertResult(target, safety, applied, restored);
+        }
+
+        private static void CompareTrees(IStoreReader r, Tree reference, Tree difference, string relative, List<PathChange> changes, CancellationToken cancel)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var left = reference.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            var right = difference.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            foreach (var name in left.Keys.Union(right.Keys).OrderBy(n => n, StringComparer.Ordinal))
+            {
+                string rel = relative.Length == 0 ? name : relative + "/" + name;
+                left.TryGetValue(name, out var a);
+                right.TryGetValue(name, out var b);
+                if (a == null) changes.Add(new PathChange(rel, ChangeKind.Added, b!.Kind, "only in the difference"));
+                else if (b == null) changes.Add(new PathChange(rel, ChangeKind.Removed, a.Kind, "only in the reference"));
+                else if (a.Kind != b.Kind) changes.Add(new PathChange(rel, ChangeKind.Modified, b.Kind, $"{a.Kind} replaced by {b.Kind}"));
+                else if (a.Kind == EntryKind.Directory)
+                {
+                    if (a.Mode != b.Mode) changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
+                    if (!a.Subtree!.Value.Equals(b.Subtree!.Value))   // equal ids: the whole subtree is equal
+                        CompareTrees(r, TreeStore.Load(r, a.Subtree.Value), TreeStore.Load(r, b.Subtree.Value), rel, changes, cancel);
+                }
+                else if (a.Kind == EntryKind.Symlink && a.LinkTarget != b.LinkTarget)
+                    changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Symlink, "link target"));
+                else if (a.Kind == EntryKind.File && !a.Chunks.SequenceEqual(b.Chunks))
+                    changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "content"));
+                else if (a.Kind == EntryKind.File && a.Mode != b.Mode)
+                    changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "mode"));
+            }
+        }
+
+        /// <summary>A destination reached through a symlinked folder could put files somewhere the user did not name.</summary>
+        private static void RefuseLinkedAncestors(string full)
+        {
+            for (var dir = new DirectoryInfo(full); dir != null; dir = dir.Parent)
+            {
+                if (dir.Exists && FileMetadata.IsSymlink(dir))
+                    throw new PersistStoreException("DestinationThroughSymlink", ErrorKind.InvalidArgument, full,
+                        $"The destination '{full}' goes through the symbolic link '{dir.FullName}'. Give the real path of the folder instead.");
+            }
+        }
+
+        private static IReadOnlyDictionary<string, object> Copy(IReadOnlyDictionary<string, object> source)
+        {
+            var copy = PropertyRules.EmptySet();
+            foreach (var kv in source) copy[kv.Key] = kv.Value;
+            return copy;
+        }
+    }
+}

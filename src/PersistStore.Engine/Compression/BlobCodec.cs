@@ -1,0 +1,100 @@
+using System;
+using System.Security.Cryptography;
+using K4os.Compression.LZ4;
+using PersistStore.Engine.Errors;
+
+namespace PersistStore.Engine.Compression
+{
+    public enum BlobCodecKind : byte { Raw = 0, Lz4 = 1 }
+
+    /// <summary>A blob as stored: its id (SHA-256 of the plain bytes), plain size and encoded bytes.</summary>
+    public sealed class EncodedBlob
+    {
+        public EncodedBlob(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
+        {
+            Id = id;
+            PlainSize = plainSize;
+            Codec = codec;
+            Data = data;
+        }
+
+        public BlobId Id { get; }
+        public int PlainSize { get; }
+        public BlobCodecKind Codec { get; }
+        public byte[] Data { get; }
+    }
+
+    /// <summary>LZ4 (fast level) per blob; stored raw when LZ4 does not make it smaller. Reads re-hash everything.</summary>
+    public static class BlobCodec
+    {
+        public static EncodedBlob Encode(ReadOnlySpan<byte> plain)
+        {
+            var id = BlobId.Of(plain);
+            var target = new byte[LZ4Codec.MaximumOutputSize(plain.Length)];
+            int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, target, LZ4Level.L00_FAST);
+            if (encoded > 0 && encoded < plain.Length)
+            {
+                Array.Resize(ref target, encoded);
+                return new EncodedBlob(id, plain.Length, BlobCodecKind.Lz4, target);
+            }
+            return new EncodedBlob(id, plain.Length, BlobCodecKind.Raw, plain.ToArray());
+        }
+
+        /// <summary>Decodes and checks the bytes against the id: a damaged blob is an error, never silent.</summary>
+        public static byte[] Decode(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
+        {
+            byte[] plain;
+            if (codec == BlobCodecKind.Raw) plain = data;
+            else
+            {
+                plain = new byte[plainSize];
+                int decoded = LZ4Codec.Decode(data, 0, data.Length, plain, 0, plainSize);
+                if (decoded != plainSize) throw Damaged(id, "it does not decompress to its recorded size");
+            }
+            if (plain.Length != plainSize || !BlobId.Of(plain).Equals(id)) throw Damaged(id, "its content does not match its id");
+            return plain;
+        }
+
+        private static PersistStoreException Damaged(BlobId id, string why) =>
+            new StoreFormatException("BlobDamaged", id.ToString(), $"Stored data {id} is damaged: {why}. Run Test-PersistStore -ReadData and restore the store from a backup.");
+    }
+
+    /// <summary>A 32-byte SHA-256 content address.</summary>
+    public readonly struct BlobId : IEquatable<BlobId>
+    {
+        private readonly byte[] _bytes;
+
+        public BlobId(byte[] bytes)
+        {
+            if (bytes == null || bytes.Length != 32) throw new ArgumentException("A blob id is 32 bytes.", nameof(bytes));
+            _bytes = bytes;
+        }
+
+        public static BlobId Of(ReadOnlySpan<byte> data)
+        {
+#if NET8_0_OR_GREATER
+            return new BlobId(SHA256.HashData(data));
+#else
+            using var sha = SHA256.Create();
+            return new BlobId(sha.ComputeHash(data.ToArray()));
+#endif
+        }
+
+        public byte[] ToArray() => (byte[])_bytes.Clone();
+        internal byte[] Bytes => _bytes;
+
+        public bool Equals(BlobId other) => _bytes.AsSpan().SequenceEqual(other._bytes);
+        public override bool Equals(object? obj) => obj is BlobId other && Equals(other);
+        public override int GetHashCode() => BitConverter.ToInt32(_bytes, 0);
+        public override string ToString()
+        {
+            var chars = new char[64];
+            for (int i = 0; i < 32; i++)
+            {
+                chars[2 * i] = "0123456789abcdef"[_bytes[i] >> 4];
+                chars[2 * i + 1] = "0123456789abcdef"[_bytes[i] & 15];
+            }
+            return new string(chars);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using PersistStore.Engine.Chunking;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Model;
+
+namespace PersistStore.Engine.Snapshots
+{
+    /// <summary>
+    /// Reads one file into chunk ids, sending chunks the store may not have to the writer. A file whose size or
+    /// modification time changes while it is read is read again; after three tries it is reported, never recorded
+    /// torn without a word.
+    /// </summary>
+    internal sealed class FileChunker
+    {
+        private const int Attempts = 3;
+        private readonly FastCdc _cdc;
+        private readonly BlobWriter _writer;
+        private readonly ConcurrentDictionary<BlobId, byte> _known;
+        private readonly Action<PersistStoreException> _report;
+
+        public FileChunker(FastCdc cdc, BlobWriter writer, ConcurrentDictionary<BlobId, byte> known, Action<PersistStoreException> report)
+        {
+            _cdc = cdc;
+            _writer = writer;
+            _known = known;
+            _report = report;
+        }
+
+        /// <summary>The file's chunk ids, or null when it could not be read (already reported).</summary>
+        public IReadOnlyList<BlobId>? Chunk(FileSystemEntry file, CancellationToken cancel)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var before = new FileInfo(file.FullPath);
+                    var chunks = new List<BlobId>();
+                    long read = 0;
+                    using (var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+                    {
+                        foreach (var chunk in ChunkStream.Split(stream, _cdc, cancel))
+                        {
+                            using (chunk)
+                            {
+                                var id = BlobId.Of(chunk.Span);
+                                if (_known.TryAdd(id, 0)) _writer.Add(BlobCodec.Encode(chunk.Span), BlobKind.Chunk);
+                                chunks.Add(id);
+                                read += chunk.Length;
+                            }
+                        }
+                    }
+                    var after = new FileInfo(file.FullPath);
+                    bool stable = before.Length == after.Length && read == after.Length && before.LastWriteTimeUtc == after.LastWriteTimeUtc;
+                    if (stable || attempt == Attempts)
+                    {
+                        if (!stable)
+                            _report(new PersistStoreException("FileChangedWhileReading", ErrorKind.ResourceUnavailable, file.FullPath,
+                                $"'{file.FullPath}' kept changing while it was read ({Attempts} tries). The checkpoint is refused rather than recorded with torn content: stop the writer, or checkpoint when it is idle."));
+                        file.Size = after.Length;
+                        file.ModifiedUtc = after.LastWriteTimeUtc;
+                        return stable ? chunks : null;
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _report(DirectoryScanner.Unreadable(file.FullPath, e));
+                    return null;
+                }
+            }
+        }
+    }
+}
