@@ -101,7 +101,7 @@ namespace PersistStore.Engine.Restore
         private bool SameContent(TreeEntry entry, FileSystemEntry have)
         {
             if (have.Size != entry.Size) return false;
-            if (have.ModifiedUtc == entry.ModifiedUtc) return true;
+            if (have.ModifiedUtc == entry.ModifiedUtc || have.Size == 0) return true;
             using var stream = new FileStream(have.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var ids = new List<BlobId>();
             foreach (var chunk in ChunkStream.Split(stream, _cdc, _cancel))

@@ -34,6 +34,9 @@ namespace PersistStore.Engine.Snapshots
         /// <summary>The file's chunk ids, or null when it could not be read (already reported).</summary>
         public IReadOnlyList<BlobId>? Chunk(FileSystemEntry file, CancellationToken cancel)
         {
+            // Never opened: an empty file has no chunks, and FIFOs, sockets and devices (which report size 0)
+            // would block or never end. They are recorded as empty files.
+            if (file.Size == 0) return Array.Empty<BlobId>();
             for (int attempt = 1; ; attempt++)
             {
                 try

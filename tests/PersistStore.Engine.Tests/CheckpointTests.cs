@@ -1,0 +1,230 @@
+using System;
+using System.IO;
+using System.Linq;
+using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Restore;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Trees;
+using PersistStore.Tests.Shared;
+using Xunit;
+
+namespace PersistStore.Engine.Tests;
+
+public class CheckpointTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly IStoreBackend _backend;
+    private readonly string _work;
+    private readonly CheckpointService _checkpoints;
+    private readonly RestoreService _restore;
+
+    public CheckpointTests()
+    {
+        _backend = _store.Open();
+        _work = Directory.CreateDirectory(Path.Combine(_store.Folder, "work")).FullName;
+        new RunService(_backend).Create(new NewRunRequest { Name = "job", Path = _work, Tags = new[] { "nightly" }, Properties = new System.Collections.Generic.Dictionary<string, object?> { ["p"] = 1 } });
+        _checkpoints = new CheckpointService(_backend);
+        _restore = new RestoreService(_backend);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private static RunRef Job => RunRef.Parse("job");
+
+    private string Export(CheckpointRecord c)
+    {
+        string target = Path.Combine(_store.Folder, "export-" + Guid.NewGuid().ToString("N"));
+        _restore.Export(c, target);
+        return target;
+    }
+
+    [Fact]
+    public void ACheckpointExportsToAnIdenticalTree()
+    {
+        TestFiles.Sample(_work);
+        var expected = DirectoryImage.Capture(_work);
+        var c = _checkpoints.Create(Job, "first");
+        Assert.Equal(1, c.Number);
+        Assert.Equal(7, c.Files);
+        Assert.Equal(new[] { "nightly" }, c.Tags);
+        Assert.Equal(1L, c.Properties["p"]);
+        Assert.True(c.NewBytes > 0);
+        Assert.Equal(expected, DirectoryImage.Capture(Export(c)));
+        Assert.Equal(expected, DirectoryImage.Capture(_work));   // reading changed nothing
+    }
+
+    [Fact]
+    public void AnUnchangedTreeReadsNoFileAndStoresNothingNew()
+    {
+        TestFiles.Sample(_work);
+        var first = _checkpoints.Create(Job, null);
+        long blobs = _backend.Read(r => r.Summarize()).StoredBytes;
+        var second = _checkpoints.Create(Job, null);
+        Assert.Equal(0, second.NewBytes);
+        Assert.Equal(first.RootTree, second.RootTree);
+        Assert.Equal(1, second.Parent);
+        Assert.Equal(blobs, _backend.Read(r => r.Summarize()).StoredBytes);
+        Assert.Empty(_restore.Compare(first, second));
+    }
+
+    [Fact]
+    public void DuplicatesAndInsertionsStoreOnlyASmallFraction()
+    {
+        var big = TestFiles.RandomBytes(12 * 1024 * 1024, 11);
+        TestFiles.Write(Path.Combine(_work, "a.bin"), big);
+        var first = _checkpoints.Create(Job, null);
+        TestFiles.Write(Path.Combine(_work, "copy-1.bin"), big);
+        TestFiles.Write(Path.Combine(_work, "sub", "copy-2.bin"), big);
+        var copies = _checkpoints.Create(Job, null);
+        Assert.True(copies.NewBytes < 4096, $"copies stored {copies.NewBytes} new bytes");
+        var shifted = big.Take(6_000_000).Concat(TestFiles.RandomBytes(1000, 12)).Concat(big.Skip(6_000_000)).ToArray();
+        TestFiles.Write(Path.Combine(_work, "a.bin"), shifted);
+        var inserted = _checkpoints.Create(Job, null);
+        Assert.True(inserted.NewBytes < big.Length / 8, $"an insertion stored {inserted.NewBytes} of {big.Length} bytes");
+        Assert.True(first.NewBytes >= big.Length);
+    }
+
+    [Fact]
+    public void RevertMakesTheTreeIdenticalAndTheRevertCanItselfBeReverted()
+    {
+        TestFiles.Sample(_work);
+        var original = DirectoryImage.Capture(_work, withDirectoryTimes: false);
+        var c1 = _checkpoints.Create(Job, "good");
+        File.WriteAllText(Path.Combine(_work, "readme.txt"), "changed");
+        File.Delete(Path.Combine(_work, "data", "log.txt"));
+        TestFiles.Write(Path.Combine(_work, "new", "extra.txt"), TestFiles.TextBytes(10, 9));
+        Directory.Delete(Path.Combine(_work, "empty-dir"));
+        File.SetUnixFileMode(Path.Combine(_work, "scripts", "run.sh"), UnixFileMode.UserRead);
+        File.Delete(Path.Combine(_work, "link-to-readme"));
+        File.WriteAllText(Path.Combine(_work, "link-to-readme"), "now a file");
+        new RunService(_backend).Update(Job, new RunChanges { Properties = new System.Collections.Generic.Dictionary<string, object?> { ["p"] = 2 } });
+        new RunService(_backend).SetTags(Job, new[] { "changed" }, append: false);
+        var mutated = DirectoryImage.Capture(_work, withDirectoryTimes: false);
+
+        var plan = _restore.Revert(Job, 1, includeTags: false, planOnly: true);
+        Assert.Equal(mutated, DirectoryImage.Capture(_work, withDirectoryTimes: false));   // planning changed nothing
+        Assert.Contains(plan.Changes, c => c.Path == "new" && c.Change == ChangeKind.Added);
+        Assert.Contains(plan.Changes, c => c.Path == "data/log.txt" && c.Change == ChangeKind.Removed);
+        Assert.Contains(plan.Changes, c => c.Path == "readme.txt" && c.Change == ChangeKind.Modified);
+        Assert.Contains(plan.Changes, c => c.Path == "scripts/run.sh" && c.Detail == "mode");
+        Assert.Null(plan.Safety);
+
+        var result = _restore.Revert(Job, 1, includeTags: false, planOnly: false);
+        Assert.Equal(original, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        Assert.Equal(2, result.Safety!.Number);
+        Assert.Equal(CheckpointKinds.Safety, result.Safety.Kind);
+        Assert.Equal(1L, result.Run.Properties["p"]);
+        Assert.Equal(new[] { "changed" }, result.Run.Tags);
+
+        _restore.Revert(Job, 2, includeTags: true, planOnly: false);
+        Assert.Equal(mutated, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        var run = new RunService(_backend).Get(Job);
+        Assert.Equal(2L, run.Properties["p"]);
+        Assert.Equal(new[] { "changed" }, run.Tags);
+        Assert.Equal(new[] { 1, 2, 3 }, _checkpoints.List(Job).Select(c => c.Number));
+    }
+
+    [Fact]
+    public void RevertRewritesOnlyFilesThatDiffer()
+    {
+        TestFiles.Sample(_work);
+        _checkpoints.Create(Job, null);
+        string untouched = Path.Combine(_work, "data", "big.bin");
+        long inode = new FileInfo(untouched).Length;
+        var before = File.GetCreationTimeUtc(untouched);
+        File.WriteAllText(Path.Combine(_work, "readme.txt"), "changed");
+        var result = _restore.Revert(Job, 1, false, false);
+        Assert.Equal(new[] { "readme.txt" }, result.Changes.Select(c => c.Path));
+        Assert.Equal(before, File.GetCreationTimeUtc(untouched));
+        Assert.Equal(inode, new FileInfo(untouched).Length);
+    }
+
+    [Fact]
+    public void CompareAgainstTheLiveFolderIgnoresTouchedButIdenticalFiles()
+    {
+        TestFiles.Sample(_work);
+        var c = _checkpoints.Create(Job, null);
+        File.SetLastWriteTimeUtc(Path.Combine(_work, "readme.txt"), DateTime.UtcNow);
+        Assert.Empty(_restore.CompareWithLive(c, _work));
+        File.AppendAllText(Path.Combine(_work, "readme.txt"), "!");
+        Assert.Equal(new[] { new PathChange("readme.txt", ChangeKind.Modified, EntryKind.File, "content") }, _restore.CompareWithLive(c, _work));
+    }
+
+    [Fact]
+    public void ExportRefusesNonEmptyAndSymlinkedDestinations()
+    {
+        TestFiles.Sample(_work);
+        var c = _checkpoints.Create(Job, null);
+        string busy = Directory.CreateDirectory(Path.Combine(_store.Folder, "busy")).FullName;
+        File.WriteAllText(Path.Combine(busy, "keep.txt"), "mine");
+        Assert.Equal("DestinationNotEmpty", Assert.Throws<PersistStoreException>(() => _restore.Export(c, busy)).ErrorId);
+        Assert.Equal(new[] { "keep.txt" }, Directory.GetFileSystemEntries(busy).Select(Path.GetFileName));
+
+        string real = Directory.CreateDirectory(Path.Combine(_store.Folder, "real")).FullName;
+        string link = Path.Combine(_store.Folder, "linked");
+        Directory.CreateSymbolicLink(link, real);
+        Assert.Equal("DestinationThroughSymlink", Assert.Throws<PersistStoreException>(() => _restore.Export(c, Path.Combine(link, "out"))).ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(real));
+    }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("../escape")]
+    [InlineData("/etc/passwd")]
+    [InlineData("C:evil")]
+    public void HandCraftedEntriesThatEscapeAreRefusedAndNothingIsWrittenOutside(string name)
+    {
+        var payload = BlobCodec.Encode(new byte[] { 1, 2, 3 });
+        var tree = HandCraftedTree(name, payload.Id);
+        var blob = BlobCodec.Encode(tree);
+        var run = new RunService(_backend).Get(Job);
+        _backend.Write(w =>
+        {
+            w.PutBlobs(new[] { (payload, BlobKind.Chunk), (blob, BlobKind.Tree) });
+            w.InsertCheckpoint(new CheckpointRecord { RunId = run.Id, RunName = run.Name, Number = 1, RootTree = blob.Id, CreatedAt = DateTime.UtcNow, CreatedBy = "mallory@x" });
+            return 0;
+        });
+        var c = _checkpoints.Get(Job, 1);
+        string target = Path.Combine(_store.Folder, "nest", "export");
+        var e = Assert.Throws<PersistStoreException>(() => _restore.Export(c, target));
+        Assert.True(e.ErrorId is "UnsafeEntryName" or "TreeDamaged", e.ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(target));
+        Assert.Equal(new[] { "export" }, Directory.GetFileSystemEntries(Path.Combine(_store.Folder, "nest")).Select(Path.GetFileName));
+    }
+
+    /// <summary>The tree byte format written by hand, bypassing the encoder's own name check.</summary>
+    private static byte[] HandCraftedTree(string name, BlobId chunk)
+    {
+        using var stream = new MemoryStream();
+        using var w = new BinaryWriter(stream);
+        w.Write((byte)1);
+        w.Write(1);
+        w.Write((byte)EntryKind.File);
+        w.Write(name);
+        w.Write(420);
+        w.Write(DateTime.UtcNow.Ticks);
+        w.Write(3L);
+        w.Write(1);
+        w.Write(chunk.ToArray());
+        w.Flush();
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void BadInputIsRefusedClearly()
+    {
+        Assert.Equal("CheckpointNotFound", Assert.Throws<PersistStoreException>(() => _checkpoints.Get(Job, 7)).ErrorId);
+        Assert.Equal("CheckpointNotFound", Assert.Throws<PersistStoreException>(() => _checkpoints.Get(Job, null)).ErrorId);
+        Directory.Delete(_work);
+        Assert.Equal("RunPathNotFound", Assert.Throws<PersistStoreException>(() => _checkpoints.Create(Job, null)).ErrorId);
+        File.WriteAllText(_work, "a file where the folder was");
+        Assert.Equal("RunPathIsFile", Assert.Throws<PersistStoreException>(() => _checkpoints.Create(Job, null)).ErrorId);
+        Assert.Empty(_checkpoints.List(Job));
+        new RunService(_backend).Create(new NewRunRequest { Name = "pathless" });
+        Assert.Equal("RunHasNoPath", Assert.Throws<PersistStoreException>(() => _checkpoints.Create(RunRef.Parse("pathless"), null)).ErrorId);
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.IO;
+using System.Linq;
+using PersistStore.Engine.Chunking;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
+using PersistStore.Tests.Shared;
+using Xunit;
+
+namespace PersistStore.Engine.Tests;
+
+public class ChunkingTests
+{
+    private static BlobId[] Chunks(byte[] data, FastCdc? cdc = null) =>
+        ChunkStream.Split(new MemoryStream(data), cdc ?? new FastCdc()).Select(c => { using (c) return BlobId.Of(c.Span); }).ToArray();
+
+    private static int[] Sizes(byte[] data) =>
+        ChunkStream.Split(new MemoryStream(data), new FastCdc()).Select(c => { using (c) return c.Length; }).ToArray();
+
+    [Fact]
+    public void ChunksCoverTheInputExactlyWithinTheSizeBounds()
+    {
+        var data = TestFiles.RandomBytes(9 * 1024 * 1024 + 5, 7);
+        var sizes = Sizes(data);
+        Assert.Equal(data.Length, sizes.Sum());
+        Assert.All(sizes.Take(sizes.Length - 1), s => Assert.InRange(s, FastCdc.DefaultMin, FastCdc.DefaultMax));
+        Assert.InRange(sizes.Average(), FastCdc.DefaultMin, FastCdc.DefaultMax);
+        var joined = ChunkStream.Split(new MemoryStream(data), new FastCdc()).SelectMany(c => { using (c) return c.Span.ToArray(); }).ToArray();
+        Assert.Equal(data, joined);
+    }
+
+    [Fact]
+    public void ChunkingIsDeterministicAndSmallFilesAreOneChunk()
+    {
+        var data = TestFiles.RandomBytes(2 * 1024 * 1024, 8);
+        Assert.Equal(Chunks(data), Chunks(data));
+        Assert.Single(Chunks(TestFiles.RandomBytes(1000, 1)));
+        Assert.Empty(Chunks(Array.Empty<byte>()));
+    }
+
+    [Fact]
+    public void InsertingBytesInTheMiddleChangesOnlyTheChunksAroundIt()
+    {
+        var original = TestFiles.RandomBytes(16 * 1024 * 1024, 9);
+        var inserted = original.Take(8_000_000).Concat(TestFiles.RandomBytes(5000, 10)).Concat(original.Skip(8_000_000)).ToArray();
+        var before = Chunks(original);
+        var after = Chunks(inserted);
+        int changed = after.Except(before).Count();
+        Assert.InRange(changed, 1, 3);
+        Assert.True(before.Length >= 30, $"only {before.Length} chunks");
+    }
+
+    [Fact]
+    public void BlobsCompressWhenItHelpsAndVerifyOnRead()
+    {
+        var text = TestFiles.TextBytes(100_000, 1);
+        var packed = BlobCodec.Encode(text);
+        Assert.Equal(BlobCodecKind.Lz4, packed.Codec);
+        Assert.True(packed.Data.Length < text.Length / 2);
+        Assert.Equal(text, BlobCodec.Decode(packed.Id, packed.PlainSize, packed.Codec, packed.Data));
+
+        var noise = TestFiles.RandomBytes(100_000, 2);
+        var raw = BlobCodec.Encode(noise);
+        Assert.Equal(BlobCodecKind.Raw, raw.Codec);
+        Assert.Equal(noise, raw.Data);
+
+        var damaged = (byte[])raw.Data.Clone();
+        damaged[500] ^= 1;
+        Assert.Equal("BlobDamaged", Assert.Throws<StoreFormatException>(() => BlobCodec.Decode(raw.Id, raw.PlainSize, raw.Codec, damaged)).ErrorId);
+        Assert.Equal(BlobCodecKind.Raw, BlobCodec.Encode(Array.Empty<byte>()).Codec);
+    }
+}
