@@ -20,6 +20,11 @@
         'Set-RunTag'
         'Remove-RunTag'
         'Get-RunHistory'
+        'New-Checkpoint'
+        'Get-Checkpoint'
+        'Compare-Checkpoint'
+        'Export-Checkpoint'
+        'Invoke-RunRevert'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
@@ -29,7 +34,7 @@
             Tags         = @('checkpoint', 'snapshot', 'backup', 'run', 'lock', 'sqlite', 'postgresql', 'ops', 'automation', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/persiststore/PersistStore'
             LicenseUri   = 'https://github.com/persiststore/PersistStore/blob/main/LICENSE'
-            ReleaseNotes = 'First release: runs, tags and the hash-chained change log on an embedded SQLite store.'
+            ReleaseNotes = 'First release: runs, tags, the hash-chained change log, and deduplicated checkpoints with compare, export and revert, on an embedded SQLite store.'
         }
     }
 }

@@ -10,16 +10,13 @@ namespace PersistStore.Module.Tests;
 
 /// <summary>
 /// Every PowerShell example in README.md and docs/ runs, against a fresh store holding the sample runs of
-/// examples/sample-store.ps1, and must finish without a single error.
+/// examples/sample-store.ps1, and must finish without a single error. Each runs in its own host process whose
+/// temporary folder and per-user data folder are private, so no example touches the machine's real stores.
 /// </summary>
-[Collection("Module")]
+[Collection("Processes")]
 public class ExampleTests
 {
     private static readonly Regex Fence = new(@"^```powershell\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline);
-    private readonly ModuleFixture _ps;
-
-    public ExampleTests(ModuleFixture ps) => _ps = ps;
-
     public static IEnumerable<object[]> Examples()
     {
         var files = Directory.GetFiles(Path.Combine(Repo.Root, "docs"), "*.md").Append(Path.Combine(Repo.Root, "README.md"));
@@ -47,12 +44,16 @@ public class ExampleTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void ExampleRunsWithoutErrors(string file, int number, string code)
+    public async System.Threading.Tasks.Task ExampleRunsWithoutErrors(string file, int number, string code)
     {
         using var temp = new TempFolder();
-        var result = _ps.Run("param($store, $sample)\nConnect-PersistStore -Path $store\n& $sample\n" + code,
-            new { store = temp.File("examples.pstore"), sample = Path.Combine(Repo.Root, "examples", "sample-store.ps1") });
-        Assert.True(result.Terminating == null && result.Errors.Count == 0,
-            $"{file} example {number} failed:\n{code}\n" + string.Join("\n", result.AllErrors.Select(e => e.FullyQualifiedErrorId + ": " + e.Exception.Message)));
+        var env = new Dictionary<string, string?>
+        {
+            ["XDG_DATA_HOME"] = Directory.CreateDirectory(temp.File("xdg")).FullName,
+            ["TMPDIR"] = Directory.CreateDirectory(temp.File("tmp")).FullName,
+        };
+        string script = $"$ErrorActionPreference = 'Continue'\nConnect-PersistStore -Path '{temp.File("examples.pstore")}'\n& '{Path.Combine(Repo.Root, "examples", "sample-store.ps1")}'\n{code}";
+        var result = await ChildProcess.HostCommandAsync(script, env);
+        Assert.True(result.ExitCode == 0 && result.Stderr.Length == 0, $"{file} example {number} failed:\n{code}\n{result}");
     }
 }

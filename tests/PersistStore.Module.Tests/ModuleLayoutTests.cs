@@ -13,13 +13,15 @@ public class ModuleLayoutTests
 {
     private static readonly string[] Exported =
     {
-        "Connect-PersistStore", "Disconnect-PersistStore", "Get-PersistStore", "Get-Run", "Get-RunHistory",
-        "New-Run", "Remove-Run", "Remove-RunTag", "Set-Run", "Set-RunTag",
+        "Compare-Checkpoint", "Connect-PersistStore", "Disconnect-PersistStore", "Export-Checkpoint", "Get-Checkpoint",
+        "Get-PersistStore", "Get-Run", "Get-RunHistory", "Invoke-RunRevert", "New-Checkpoint", "New-Run", "Remove-Run",
+        "Remove-RunTag", "Set-Run", "Set-RunTag",
     };
 
     private static readonly string[] Mutating =
     {
         "Connect-PersistStore", "Disconnect-PersistStore", "New-Run", "Set-Run", "Remove-Run", "Set-RunTag", "Remove-RunTag",
+        "New-Checkpoint", "Export-Checkpoint", "Invoke-RunRevert",
     };
 
     private readonly ModuleFixture _ps;
@@ -92,6 +94,6 @@ public class ModuleLayoutTests
         if (cmdlet != "Disconnect-PersistStore") Assert.NotEmpty(command.OutputType);
         var attribute = (CmdletAttribute)command.ImplementingType.GetCustomAttributes(typeof(CmdletAttribute), false).Single();
         Assert.Equal(Mutating.Contains(cmdlet), attribute.SupportsShouldProcess);
-        if (cmdlet == "Remove-Run") Assert.Equal(ConfirmImpact.High, attribute.ConfirmImpact);
+        if (cmdlet is "Remove-Run" or "Invoke-RunRevert") Assert.Equal(ConfirmImpact.High, attribute.ConfirmImpact);
     }
 }

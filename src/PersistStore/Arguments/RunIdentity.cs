@@ -24,6 +24,14 @@ namespace PersistStore
             StoreValue = run.StoreValue;
         }
 
+        public RunIdentity(Checkpoint checkpoint)
+        {
+            if (checkpoint == null) throw new ArgumentNullException(nameof(checkpoint));
+            Value = checkpoint.RunId.ToString("D");
+            DisplayName = checkpoint.RunName;
+            StoreValue = checkpoint.StoreValue;
+        }
+
         public string Value { get; }
         internal string? DisplayName { get; }
         /// <summary>The store a Run object came from; used when -Store is not given.</summary>

@@ -32,14 +32,16 @@ namespace PersistStore.Completion
 
         private protected abstract IEnumerable<string> Candidates(string prefix, IDictionary fakeBoundParameters);
 
-        private protected static StoreService OpenFor(IDictionary bound)
+        private protected static StoreService OpenFor(IDictionary bound) => new StoreService(OpenBackendFor(bound));
+
+        private protected static Engine.Storage.IStoreBackend OpenBackendFor(IDictionary bound)
         {
             StoreLocation? parameter = null;
             var value = bound.Contains("Store") ? PowerShellValues.Unwrap(bound["Store"]) : null;
             if (value is StoreInfo info) parameter = StoreResolver.Parse(info.ConnectionValue, System.IO.Path.GetFullPath);
             else if (value != null) parameter = StoreResolver.Parse(value.ToString()!, System.IO.Path.GetFullPath);
             var resolved = StoreResolver.Resolve(parameter, SessionStores.Current, System.IO.Path.GetFullPath);
-            return new StoreService(StoreCatalog.Get(resolved, createIfMissing: false));
+            return StoreCatalog.Get(resolved, createIfMissing: false);
         }
 
         private static string Quote(string value) =>
@@ -61,5 +63,21 @@ namespace PersistStore.Completion
     {
         private protected override IEnumerable<string> Candidates(string prefix, IDictionary bound) =>
             Engine.Model.Operations.All.Where(op => op.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+namespace PersistStore.Completion
+{
+    /// <summary>Checkpoint numbers of the run named on the command line (-Run), newest first.</summary>
+    public sealed class CheckpointNumberCompleter : StoreCompleter
+    {
+        private protected override IEnumerable<string> Candidates(string prefix, IDictionary bound)
+        {
+            var run = bound.Contains("Run") ? PowerShellValues.Unwrap(bound["Run"])?.ToString() : null;
+            if (string.IsNullOrEmpty(run)) return Array.Empty<string>();
+            var service = new Engine.Checkpoints.CheckpointService(OpenBackendFor(bound));
+            return service.List(Engine.Runs.RunRef.Parse(run!)).Select(c => c.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Reverse().ToList();
+        }
     }
 }

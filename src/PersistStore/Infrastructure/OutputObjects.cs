@@ -12,14 +12,33 @@ namespace PersistStore.Infrastructure
     {
         public static Run ToRun(RunRecord r, StoreLocation store)
         {
-            var properties = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            foreach (var kv in r.Properties) properties[kv.Key] = kv.Value;
+            var properties = ToHashtable(r.Properties);
             return new Run
             {
                 Id = r.Id, Name = r.Name, Description = r.Description, Path = r.Path, Properties = properties,
                 Tags = r.Tags.ToArray(), CreatedAt = r.CreatedAt, CreatedBy = r.CreatedBy, ModifiedAt = r.ModifiedAt,
                 ModifiedBy = r.ModifiedBy, Version = r.Version, Store = store.Display, StoreValue = store.Value,
             };
+        }
+
+        public static Checkpoint ToCheckpoint(CheckpointRecord c, StoreLocation store) => new Checkpoint
+        {
+            RunName = c.RunName, RunId = c.RunId, Number = c.Number, Kind = c.Kind, Message = c.Message, CreatedAt = c.CreatedAt,
+            CreatedBy = c.CreatedBy, Parent = c.Parent, Files = c.Files, Directories = c.Directories, LogicalBytes = c.LogicalBytes,
+            NewBytes = c.NewBytes, Duration = c.Duration, Tags = c.Tags.ToArray(), Properties = ToHashtable(c.Properties),
+            Store = store.Display, StoreValue = store.Value,
+        };
+
+        public static CheckpointChange ToChange(string runName, Engine.Restore.PathChange c) => new CheckpointChange
+        {
+            RunName = runName, Path = c.Path, Change = c.Change.ToString(), ItemType = c.Kind.ToString(), Detail = c.Detail,
+        };
+
+        private static Hashtable ToHashtable(System.Collections.Generic.IReadOnlyDictionary<string, object> values)
+        {
+            var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (var kv in values) table[kv.Key] = kv.Value;
+            return table;
         }
 
         public static HistoryEntry ToHistoryEntry(HistoryRecord h) => new HistoryEntry

@@ -59,13 +59,16 @@ namespace PersistStore.Infrastructure
         public StoreArgument? Store { get; set; }
 
         /// <summary>Resolves and opens the store; a Run object's own store wins over the defaults (not over -Store).</summary>
-        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, RunIdentity? run = null)
+        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, RunIdentity? run = null) =>
+            OpenStore(createIfMissing, run?.StoreValue);
+
+        private protected (IStoreBackend Backend, ResolvedStore Resolved) OpenStore(bool createIfMissing, string? objectStore)
         {
             ResolvedStore resolved;
             try
             {
                 var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
-                    : run?.StoreValue != null ? StoreResolver.Parse(run.StoreValue, FullPath) : null;
+                    : objectStore != null ? StoreResolver.Parse(objectStore, FullPath) : null;
                 resolved = StoreResolver.Resolve(parameter, SessionStores.Current, FullPath);
                 WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
                 var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);

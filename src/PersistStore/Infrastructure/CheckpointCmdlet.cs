@@ -1,0 +1,52 @@
+using System;
+using System.Management.Automation;
+using PersistStore.Completion;
+using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Snapshots;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Stores;
+
+namespace PersistStore.Infrastructure
+{
+    /// <summary>
+    /// A cmdlet about one checkpoint: -Run (optional when a Checkpoint object says which run) and the store a
+    /// piped object came from.
+    /// </summary>
+    public abstract class CheckpointCmdlet : StoreCmdlet
+    {
+        /// <summary>The run: a name, an id, or a Run object; taken from a Checkpoint object when not given.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("RunName")]
+        [ArgumentCompleter(typeof(RunNameCompleter))]
+        public RunIdentity? Run { get; set; }
+
+        private protected (IStoreBackend Backend, ResolvedStore Resolved, RunRef Run) Resolve(CheckpointIdentity? checkpoint)
+        {
+            var (backend, resolved) = OpenStore(createIfMissing: false, Run?.StoreValue ?? checkpoint?.StoreValue);
+            RunRef? run = Run != null ? ToRunRef(Run) : checkpoint?.RunId is Guid id ? RunRef.ForId(id) : null;
+            if (run == null)
+                throw new PersistStoreException("RunRequired", ErrorKind.InvalidArgument, null,
+                    "Say which run: give -Run, or pipe a Checkpoint object from Get-Checkpoint.");
+            return (backend, resolved, run);
+        }
+
+        internal static IProgress<SnapshotProgress> ReportProgress(PipelinePump pump) =>
+            new ReportTo<SnapshotProgress>(p => pump.Progress(
+                $"{p.FilesDone:N0} of {p.FilesToRead:N0} changed files read ({p.BytesDone / 1048576.0:N1} of {p.BytesToRead / 1048576.0:N1} MiB)",
+                p.BytesToRead == 0 ? 100 : (int)(100 * p.BytesDone / p.BytesToRead)));
+
+        internal static Action<PersistStoreException> ReportErrors(PipelinePump pump) =>
+            e => pump.Post(c => c.WriteError(ErrorRecords.From(e)));
+
+        /// <summary>Unlike Progress&lt;T&gt;, calls back synchronously: there is no synchronization context here.</summary>
+        private sealed class ReportTo<T> : IProgress<T>
+        {
+            private readonly Action<T> _report;
+            public ReportTo(Action<T> report) => _report = report;
+            public void Report(T value) => _report(value);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using PersistStore.Module.Tests.Infrastructure;
+using PersistStore.Tests.Shared;
+using Xunit;
+
+namespace PersistStore.Module.Tests;
+
+[Collection("Module")]
+public class CheckpointCmdletTests : IDisposable
+{
+    private readonly ModuleFixture _ps;
+    private readonly TempFolder _temp = new();
+    private readonly string _work;
+
+    public CheckpointCmdletTests(ModuleFixture ps)
+    {
+        _ps = ps;
+        _work = Directory.CreateDirectory(_temp.File("work")).FullName;
+        TestFiles.Sample(_work);
+        Run("New-Run job -Path $work -Tag nightly -Properties @{ p = 1 } -Store $s").Succeeded();
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Store => _temp.File("cp.pstore");
+
+    private PsResult Run(string script) => _ps.Run(script, new { s = Store, work = _work, out_ = _temp.File("export") });
+
+    [Fact]
+    public void CheckpointExportAndCompareRoundTrip()
+    {
+        var expected = DirectoryImage.Capture(_work);
+        var c = Run("New-Checkpoint job -Message first -Store $s").Succeeded().Output.Single();
+        Assert.Equal("PersistStore.Checkpoint", c.BaseObject.GetType().FullName);
+        Assert.Equal(1, c.Get("Number"));
+        Assert.Equal("first", c.Get("Message"));
+        Assert.Equal(7L, c.Get("Files"));
+        Assert.Equal(new[] { "nightly" }, c.Strings("Tags"));
+        var exported = Run("Get-Checkpoint job -Latest -Store $s | Export-Checkpoint -Destination $out_").Succeeded().Output.Single();
+        Assert.Equal(_temp.File("export"), ((DirectoryInfo)exported.BaseObject).FullName);
+        Assert.Equal(expected, DirectoryImage.Capture(_temp.File("export")));
+        Assert.Empty(Run("Compare-Checkpoint job -Reference 1 -Store $s").Succeeded().Output);
+
+        File.AppendAllText(Path.Combine(_work, "readme.txt"), "more");
+        File.Delete(Path.Combine(_work, "empty.bin"));
+        var changes = Run("Compare-Checkpoint job 1 -Store $s").Succeeded().Output;
+        Assert.Equal(new[] { "Modified readme.txt", "Removed empty.bin" }, changes.Select(o => $"{o.Get("Change")} {o.Get("Path")}").OrderBy(x => x, StringComparer.Ordinal));
+        Run("New-Checkpoint job -Store $s").Succeeded();
+        Assert.Equal(2, Run("Compare-Checkpoint job -Reference 1 -Difference 2 -Store $s").Succeeded().Output.Count);
+
+        var info = Run("Get-PersistStore -Store $s").Succeeded().Output.Single();
+        Assert.Equal(2L, info.Get("Checkpoints"));
+        Assert.True((long)info.Get("StoredBytes")! > 0 && (long)info.Get("LogicalBytes")! > (long)info.Get("StoredBytes")!);
+        Assert.True((double)info.Get("DedupRatio")! > 1.0);
+    }
+
+    [Fact]
+    public void RevertWhatIfListsThePlanAndChangesNothingThenRevertRestoresEverything()
+    {
+        var original = DirectoryImage.Capture(_work, withDirectoryTimes: false);
+        Run("New-Checkpoint job -Store $s").Succeeded();
+        File.WriteAllText(Path.Combine(_work, "readme.txt"), "broken");
+        File.WriteAllText(Path.Combine(_work, "stray.tmp"), "x");
+        Run("Set-Run job -Properties @{ p = 2 } -Store $s; Set-RunTag job changed -Store $s").Succeeded();
+        var mutated = DirectoryImage.Capture(_work, withDirectoryTimes: false);
+        long history = (long)Run("(Get-PersistStore -Store $s).HistoryEntries").Succeeded().Single()!;
+
+        var whatIf = Run("Invoke-RunRevert job -WhatIf -Store $s").Succeeded();
+        Assert.Empty(whatIf.Output);
+        Assert.Equal(mutated, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        Assert.Equal(history, (long)Run("(Get-PersistStore -Store $s).HistoryEntries").Succeeded().Single()!);
+        Assert.Single(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
+
+        var result = Run("Get-Checkpoint job -Latest -Store $s | Invoke-RunRevert -Confirm:$false").Succeeded().Output.Single();
+        Assert.Equal(1, result.Get("Checkpoint"));
+        Assert.Equal(2, result.Get("SafetyCheckpoint"));
+        Assert.Equal(2, result.Get("ChangedPaths"));
+        Assert.Equal(original, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        var run = Run("Get-Run job -Store $s").Succeeded().Output.Single();
+        Assert.Equal(1L, ((System.Collections.Hashtable)run.Get("Properties")!)["p"]);
+        Assert.Equal(new[] { "changed" }, run.Strings("Tags"));
+
+        Run("Invoke-RunRevert job -Checkpoint 2 -IncludeTags -Confirm:$false -Store $s").Succeeded();
+        Assert.Equal(mutated, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        Assert.Equal(new[] { "nightly", "changed" }.Last(), Run("Get-Run job -Store $s").Succeeded().Output.Single().Strings("Tags").Last());
+        Assert.Contains("RevertRun", Run("Get-RunHistory job -Operation RevertRun -Store $s").Succeeded().Output.Select(h => (string)h.Get("Operation")!));
+    }
+
+    [Fact]
+    public void BadCheckpointInputIsAClearErrorAndWritesNothing()
+    {
+        Run("New-Checkpoint job -Store $s").Succeeded();
+        var missing = Run("Get-Checkpoint job 9 -Store $s").SingleError();
+        Assert.StartsWith("CheckpointNotFound,", missing.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+        Assert.Contains("Get-Checkpoint -Run job", missing.Exception.Message);
+
+        Directory.CreateDirectory(_temp.File("export"));
+        File.WriteAllText(Path.Combine(_temp.File("export"), "mine.txt"), "keep");
+        var busy = Run("Export-Checkpoint job -Destination $out_ -Store $s").SingleError();
+        Assert.StartsWith("DestinationNotEmpty,", busy.FullyQualifiedErrorId);
+        Assert.Single(Directory.GetFileSystemEntries(_temp.File("export")));
+
+        Run("New-Run pathless -Store $s").Succeeded();
+        Assert.StartsWith("RunHasNoPath,", Run("New-Checkpoint pathless -Store $s").SingleError().FullyQualifiedErrorId);
+        Directory.Delete(_work, recursive: true);
+        Assert.StartsWith("RunPathNotFound,", Run("New-Checkpoint job -Store $s").SingleError().FullyQualifiedErrorId);
+        Assert.Single(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
+    }
+
+    [Fact]
+    public void CheckpointNumbersComplete()
+    {
+        Run("New-Checkpoint job -Store $s; New-Checkpoint job -Store $s").Succeeded();
+        var iss = System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2();
+        iss.ImportPSModule(new[] { Repo.Manifest });
+        using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(iss);
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        string input = $"Export-Checkpoint -Store '{Store}' -Run job -Checkpoint ";
+        var matches = CommandCompletion.CompleteInput(input, input.Length, null, ps).CompletionMatches.Select(m => m.CompletionText);
+        Assert.Equal(new[] { "2", "1" }, matches);
+    }
+}
