@@ -215,6 +215,39 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void AFileThatKeepsChangingWhileReadIsReportedAndNoCheckpointIsRecorded()
+    {
+        string path = Path.Combine(_work, "growing.log");
+        TestFiles.Write(path, TestFiles.RandomBytes(24 << 20, 3));
+        using var stop = new System.Threading.CancellationTokenSource();
+        var writer = System.Threading.Tasks.Task.Run(() =>
+        {
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            while (!stop.IsCancellationRequested)
+            {
+                stream.WriteByte(42);
+                stream.Flush();
+                System.Threading.Thread.Sleep(1);
+            }
+        });
+        long initial = 24 << 20;
+        while (new FileInfo(path).Length < initial + 10) System.Threading.Thread.Sleep(1);   // the writer is running
+        var reported = new System.Collections.Concurrent.ConcurrentBag<PersistStoreException>();
+        var refused = Assert.Throws<PersistStoreException>(() => _checkpoints.Create(Job, null, report: reported.Add));
+        stop.Cancel();
+        writer.Wait();
+        Assert.Equal("CheckpointRefused", refused.ErrorId);
+        var changed = Assert.Single(reported);
+        Assert.Equal("FileChangedWhileReading", changed.ErrorId);
+        Assert.Equal(path, changed.Target);
+        Assert.Empty(_checkpoints.List(Job));
+
+        var quiet = _checkpoints.Create(Job, null);   // once the writer stops, the same file is recorded whole
+        string target = Export(quiet);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(Path.Combine(target, "growing.log")));
+    }
+
+    [Fact]
     public void BadInputIsRefusedClearly()
     {
         Assert.Equal("CheckpointNotFound", Assert.Throws<PersistStoreException>(() => _checkpoints.Get(Job, 7)).ErrorId);

@@ -41,7 +41,10 @@ namespace PersistStore.Engine.Snapshots
             {
                 try
                 {
+                    // FileInfo loads lazily: read the values now, before the content, or both snapshots agree.
                     var before = new FileInfo(file.FullPath);
+                    long sizeBefore = before.Length;
+                    var timeBefore = before.LastWriteTimeUtc;
                     var chunks = new List<BlobId>();
                     long read = 0;
                     using (var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
@@ -58,7 +61,7 @@ namespace PersistStore.Engine.Snapshots
                         }
                     }
                     var after = new FileInfo(file.FullPath);
-                    bool stable = before.Length == after.Length && read == after.Length && before.LastWriteTimeUtc == after.LastWriteTimeUtc;
+                    bool stable = sizeBefore == after.Length && read == after.Length && timeBefore == after.LastWriteTimeUtc;
                     if (stable || attempt == Attempts)
                     {
                         if (!stable)

@@ -1,0 +1,34 @@
+using System;
+using System.IO;
+using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
+
+// checkpoint <store> <run> <count>: take checkpoints in a loop, touching one file before each.
+// revert <store> <run> <number>: revert the run to a checkpoint.
+// Prints "ready" once the store is open, so the killer knows the work has started.
+var store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+var run = RunRef.Parse(args[2]);
+Console.Out.WriteLine("ready");
+Console.Out.Flush();
+switch (args[0])
+{
+    case "checkpoint":
+        var checkpoints = new CheckpointService(store);
+        string folder = new RunService(store).Get(run).Path!;
+        for (int i = 0; i < int.Parse(args[3]); i++)
+        {
+            // New content every round, so each checkpoint chunks, compresses and stores megabytes.
+            var bytes = new byte[4 << 20];
+            new Random(Environment.ProcessId * 1000 + i).NextBytes(bytes);
+            File.WriteAllBytes(Path.Combine(folder, $"data-{i % 4}.bin"), bytes);
+            checkpoints.Create(run, $"worker {i}");
+        }
+        return 0;
+    case "revert":
+        new RestoreService(store).Revert(run, int.Parse(args[3]), includeTags: false, planOnly: false);
+        return 0;
+    default:
+        return 2;
+}
