@@ -1,4 +1,4 @@
-# PersistStore quickstart: runs, tags, properties and the change log on the embedded default store.
+# PersistStore quickstart: runs, tags, properties, checkpoints, revert and the change log on the embedded default store.
 # Run it from a fresh clone with:  dotnet run --project src/PersistStore.Host -- examples/quickstart.ps1
 # (or, with pwsh:  Import-Module ./out/PersistStore; ./examples/quickstart.ps1)
 
@@ -9,6 +9,7 @@ Get-Run -Name 'quickstart-*' | Remove-Run -Confirm:$false
 
 # A run is a named unit of work; a tracked directory, properties and tags are optional.
 $work = [IO.Directory]::CreateDirectory([IO.Path]::Combine([IO.Path]::GetTempPath(), 'persiststore-quickstart')).FullName
+[IO.File]::WriteAllText([IO.Path]::Combine($work, 'export.conf'), "target = warehouse`nbatch = 500`n")
 $null = New-Run -Name quickstart-nightly -Description 'Nightly export' -Path $work -Tag nightly, export `
     -Properties @{ retries = 3; owner = 'ops'; started = [datetime]::UtcNow }
 $null = New-Run -Name quickstart-adhoc -Tag adhoc, Export, EXPORT   # duplicate tags are dropped, first spelling kept
@@ -19,7 +20,13 @@ Set-Run quickstart-nightly -Properties @{ lastStatus = 'ok'; lastDurationSeconds
 
 Get-Run -Name 'quickstart-*' | Out-Default
 
+# A checkpoint keeps the run's directory, properties and tags; a revert brings them back (after a safety checkpoint).
+New-Checkpoint -Run quickstart-nightly -Message 'known good' | Out-Default
+[IO.File]::WriteAllText([IO.Path]::Combine($work, 'export.conf'), "target = oops`n")
+Compare-Checkpoint -Run quickstart-nightly -Reference 1 | Out-Default
+Invoke-RunRevert -Run quickstart-nightly -Confirm:$false | Out-Default
+
 # Every change is one hash-chained entry in the change log.
-Get-RunHistory -Last 6 | Out-Default
+Get-RunHistory -Last 8 | Out-Default
 
 Get-PersistStore

@@ -144,6 +144,23 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void RevertReplacesASymlinkWhereTheCheckpointHasAFolderAndNeverWritesThroughIt()
+    {
+        TestFiles.Write(Path.Combine(_work, "data", "settings.txt"), TestFiles.TextBytes(100, 1));
+        var expected = DirectoryImage.Capture(_work, withDirectoryTimes: false);
+        _checkpoints.Create(Job, null);
+        string outside = Directory.CreateDirectory(Path.Combine(_store.Folder, "outside")).FullName;
+        Directory.Delete(Path.Combine(_work, "data"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(_work, "data"), outside);
+
+        _restore.Revert(Job, 1, includeTags: false, planOnly: false);
+
+        Assert.Empty(Directory.GetFileSystemEntries(outside));
+        Assert.Equal(expected, DirectoryImage.Capture(_work, withDirectoryTimes: false));
+        Assert.Null(new DirectoryInfo(Path.Combine(_work, "data")).LinkTarget);
+    }
+
+    [Fact]
     public void CompareAgainstTheLiveFolderIgnoresTouchedButIdenticalFiles()
     {
         TestFiles.Sample(_work);

@@ -44,7 +44,7 @@ namespace PersistStore.Engine.Checkpoints
             Directory.CreateDirectory(full);
             return _store.Read(r =>
             {
-                var sync = new TreeSync(r, _cdc, apply: true, cancel);
+                var sync = new TreeSync(r, _cdc, apply: true, cancel, durable: false);
                 sync.Sync(TreeStore.Load(r, checkpoint.RootTree), full, live: null);
                 return sync.BytesWritten;
             }, cancel);
@@ -83,8 +83,7 @@ namespace PersistStore.Engine.Checkpoints
             var current = new RunService(_store, _actor).Get(RunRef.ForId(target.RunId), cancel);
             string folder = current.Path ?? throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
                 $"The run '{current.Name}' has no directory. Set it with Set-Run -Path before reverting.");
-            var plan = CompareWithLive(target, folder, cancel);
-            if (planOnly) return new RevertResult(target, null, plan, current);
+            if (planOnly) return new RevertResult(target, null, CompareWithLive(target, folder, cancel), current);
 
             var safety = checkpoints.Create(RunRef.ForId(current.Id), $"before revert to checkpoint {target.Number}", CheckpointKinds.Safety, report, null, cancel);
             var applied = _store.Read(r =>

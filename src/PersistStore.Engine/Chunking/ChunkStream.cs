@@ -33,6 +33,32 @@ namespace PersistStore.Engine.Chunking
     {
         public static IEnumerable<ChunkBuffer> Split(Stream input, FastCdc cdc, CancellationToken cancel = default)
         {
+            // Most files are smaller than the minimum chunk: one right-sized read, no window.
+            if (input.CanSeek && input.Length - input.Position <= cdc.Min)
+                return SplitSmall(input, cdc);
+            return SplitLarge(input, cdc, cancel);
+        }
+
+        private static IEnumerable<ChunkBuffer> SplitSmall(Stream input, FastCdc cdc)
+        {
+            int expected = (int)(input.Length - input.Position);
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(expected, 1));
+            int filled = 0, read;
+            while (filled < buffer.Length && (read = input.Read(buffer, filled, buffer.Length - filled)) > 0) filled += read;
+            if (filled > cdc.Min || filled == buffer.Length)
+            {
+                // The file grew while we looked at it: fall back to the general path for everything.
+                ArrayPool<byte>.Shared.Return(buffer);
+                input.Position = 0;
+                foreach (var chunk in SplitLarge(input, cdc, CancellationToken.None)) yield return chunk;
+                yield break;
+            }
+            if (filled > 0) yield return new ChunkBuffer(buffer, filled);
+            else ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        private static IEnumerable<ChunkBuffer> SplitLarge(Stream input, FastCdc cdc, CancellationToken cancel)
+        {
             var window = ArrayPool<byte>.Shared.Rent(cdc.Max * 2);
             try
             {

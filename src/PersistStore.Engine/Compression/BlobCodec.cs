@@ -27,17 +27,23 @@ namespace PersistStore.Engine.Compression
     /// <summary>LZ4 (fast level) per blob; stored raw when LZ4 does not make it smaller. Reads re-hash everything.</summary>
     public static class BlobCodec
     {
-        public static EncodedBlob Encode(ReadOnlySpan<byte> plain)
+        public static EncodedBlob Encode(ReadOnlySpan<byte> plain) => Encode(plain, BlobId.Of(plain));
+
+        /// <summary>The scratch buffer is pooled: a fresh worst-case buffer per chunk cost more system time than LZ4.</summary>
+        public static EncodedBlob Encode(ReadOnlySpan<byte> plain, BlobId id)
         {
-            var id = BlobId.Of(plain);
-            var target = new byte[LZ4Codec.MaximumOutputSize(plain.Length)];
-            int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, target, LZ4Level.L00_FAST);
-            if (encoded > 0 && encoded < plain.Length)
+            var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(plain.Length));
+            try
             {
-                Array.Resize(ref target, encoded);
-                return new EncodedBlob(id, plain.Length, BlobCodecKind.Lz4, target);
+                int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, scratch, LZ4Level.L00_FAST);
+                if (encoded > 0 && encoded < plain.Length)
+                    return new EncodedBlob(id, plain.Length, BlobCodecKind.Lz4, scratch.AsSpan(0, encoded).ToArray());
+                return new EncodedBlob(id, plain.Length, BlobCodecKind.Raw, plain.ToArray());
             }
-            return new EncodedBlob(id, plain.Length, BlobCodecKind.Raw, plain.ToArray());
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+            }
         }
 
         /// <summary>Decodes and checks the bytes against the id: a damaged blob is an error, never silent.</summary>

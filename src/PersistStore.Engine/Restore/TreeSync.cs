@@ -24,12 +24,19 @@ namespace PersistStore.Engine.Restore
         private readonly bool _apply;
         private readonly CancellationToken _cancel;
 
-        public TreeSync(IStoreReader store, FastCdc cdc, bool apply, CancellationToken cancel)
+        private readonly bool _durable;
+
+        /// <param name="durable">
+        /// Revert: each file is flushed to disk before it replaces the old one, so a crash never leaves a run's file
+        /// half-written. Export into a new folder skips the per-file flush (a crashed export is simply run again).
+        /// </param>
+        public TreeSync(IStoreReader store, FastCdc cdc, bool apply, CancellationToken cancel, bool durable = true)
         {
             _store = store;
             _cdc = cdc;
             _apply = apply;
             _cancel = cancel;
+            _durable = durable;
         }
 
         public List<PathChange> Changes { get; } = new List<PathChange>();
@@ -126,7 +133,7 @@ namespace PersistStore.Engine.Restore
                         output.Write(plain, 0, plain.Length);
                         BytesWritten += plain.Length;
                     }
-                    output.Flush(flushToDisk: true);
+                    output.Flush(flushToDisk: _durable);
                 }
                 SetMetadata(temp, entry);
                 FileMetadata.MoveOver(temp, path);

@@ -54,7 +54,7 @@ namespace PersistStore.Engine.Snapshots
                             using (chunk)
                             {
                                 var id = BlobId.Of(chunk.Span);
-                                if (_known.TryAdd(id, 0)) _writer.Add(BlobCodec.Encode(chunk.Span), BlobKind.Chunk);
+                                if (_known.TryAdd(id, 0)) _writer.Add(BlobCodec.Encode(chunk.Span, id), BlobKind.Chunk);
                                 chunks.Add(id);
                                 read += chunk.Length;
                             }

@@ -99,7 +99,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             try
             {
                 connection.Open();
-                db.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+                db.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864;");
                 return db;
             }
             catch
@@ -115,6 +115,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             try
             {
                 using var db = Connect();
+                // Default 4 KiB pages: 64 KiB pages were 6% faster on the benchmark data but made the store 3% larger.
                 if (!exists) db.Execute("PRAGMA journal_mode = WAL");
                 int? found = ReadFormatVersion(db, exists);
                 if (found == null)

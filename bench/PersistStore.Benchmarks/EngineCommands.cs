@@ -1,0 +1,44 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
+
+namespace PersistStore.Benchmarks;
+
+/// <summary>
+/// The engine behind New-Checkpoint, Invoke-RunRevert and Export-Checkpoint as a command line, so that
+/// bench/side-by-side.sh times it like the restic and borg binaries (no PowerShell start-up in the numbers).
+/// </summary>
+public static class EngineCommands
+{
+    public static int Run(string[] args)
+    {
+        var timer = Stopwatch.StartNew();
+        string store = args[1], run = args[2];
+        var backend = SqliteStore.Open(store, new StoreOpenOptions { CreateIfMissing = true });
+        var runs = new RunService(backend);
+        switch (args[0])
+        {
+            case "ps-checkpoint":
+                if (runs.Query(new PersistStore.Engine.Model.RunFilter { NamePatterns = new[] { run } }).Count == 0)
+                    runs.Create(new NewRunRequest { Name = run, Path = Path.GetFullPath(args[3]) });
+                var c = new CheckpointService(backend).Create(RunRef.Parse(run), null);
+                Console.WriteLine($"checkpoint {c.Number}: {c.Files} files, {c.LogicalBytes} bytes, {c.NewBytes} new bytes, {timer.Elapsed.TotalSeconds:F2} s");
+                return 0;
+            case "ps-revert":
+                var r = new RestoreService(backend).Revert(RunRef.Parse(run), int.Parse(args[3]), includeTags: false, planOnly: false);
+                Console.WriteLine($"reverted to {r.Target.Number} (safety {r.Safety?.Number}): {r.Changes.Count} paths, {timer.Elapsed.TotalSeconds:F2} s");
+                return 0;
+            case "ps-export":
+                var checkpoint = new CheckpointService(backend).Get(RunRef.Parse(run), int.Parse(args[3]));
+                long bytes = new RestoreService(backend).Export(checkpoint, args[4]);
+                Console.WriteLine($"exported {bytes} bytes, {timer.Elapsed.TotalSeconds:F2} s");
+                return 0;
+            default:
+                return 2;
+        }
+    }
+}
