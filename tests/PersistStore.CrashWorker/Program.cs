@@ -7,6 +7,7 @@ using PersistStore.Engine.Storage.Sqlite;
 
 // checkpoint <store> <run> <count>: take checkpoints in a loop, touching one file before each.
 // revert <store> <run> <number>: revert the run to a checkpoint.
+// checkpoint-once <store> <run>: one checkpoint; every reported problem's ErrorId goes to stderr; exit 1 if refused.
 // Prints "ready" once the store is open, so the killer knows the work has started.
 var store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
 var run = RunRef.Parse(args[2]);
@@ -26,6 +27,17 @@ switch (args[0])
             checkpoints.Create(run, $"worker {i}");
         }
         return 0;
+    case "checkpoint-once":
+        try
+        {
+            new CheckpointService(store).Create(run, null, report: e => Console.Error.WriteLine($"{e.ErrorId}: {e.Target}"));
+            return 0;
+        }
+        catch (PersistStore.Engine.Errors.PersistStoreException e)
+        {
+            Console.Error.WriteLine($"{e.ErrorId}: {e.Target}");
+            return 1;
+        }
     case "revert":
         new RestoreService(store).Revert(run, int.Parse(args[3]), includeTags: false, planOnly: false);
         return 0;

@@ -37,7 +37,7 @@ public class CrashTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private static string WorkerDll
+    internal static string WorkerDll
     {
         get
         {
