@@ -45,8 +45,13 @@ public class RoundTripPropertyTests : IDisposable
             entries += expected.Count;
             links += expected.Count(l => l.StartsWith("link", StringComparison.Ordinal));
             runs.Create(new NewRunRequest { Name = run, Path = work });
-            restore.Export(checkpoints.Create(RunRef.Parse(run), null), export);
+            var first = checkpoints.Create(RunRef.Parse(run), null);
+            restore.Export(first, export);
             Assert.Equal(expected, DirectoryImage.Capture(export));
+            var again = checkpoints.Create(RunRef.Parse(run), null);   // unchanged: every stored tree is reused
+            Assert.Equal(first.RootTree, again.RootTree);
+            Assert.Equal((first.Files, first.Directories, first.LogicalBytes), (again.Files, again.Directories, again.LogicalBytes));
+            Assert.Equal(0, again.NewBytes);
         }, iter: 30);
         Assert.True(entries > 150 && links > 5, $"the generator made too little to prove anything: {entries} entries, {links} links");
     }

@@ -44,6 +44,8 @@ namespace PersistStore.Engine.Snapshots
         private readonly Action<PersistStoreException> _report;
         private readonly Dictionary<FileSystemEntry, IReadOnlyList<BlobId>> _chunks = new Dictionary<FileSystemEntry, IReadOnlyList<BlobId>>();
         private readonly ConcurrentDictionary<BlobId, byte> _known = new ConcurrentDictionary<BlobId, byte>();
+        /// <summary>Folders identical to the parent checkpoint's: their stored tree is reused as it is.</summary>
+        private readonly Dictionary<FileSystemEntry, BlobId> _unchanged = new Dictionary<FileSystemEntry, BlobId>();
 
         public TreeBuilder(IStoreBackend store, FastCdc cdc, Action<PersistStoreException> report)
         {
@@ -55,7 +57,8 @@ namespace PersistStore.Engine.Snapshots
         public SnapshotResult Build(FileSystemEntry root, BlobId? parentRoot, IProgress<SnapshotProgress>? progress, CancellationToken cancel)
         {
             var toRead = new List<FileSystemEntry>();
-            Match(root, parentRoot == null ? null : TreeStore.Load(_store, parentRoot.Value), toRead, cancel);
+            if (parentRoot == null) Match(null, root, null, null, toRead, cancel);
+            else _store.Read(r => Match(r, root, parentRoot, TreeStore.Load(r, parentRoot.Value), toRead, cancel), cancel);
 
             using var writer = new BlobWriter(_store, cancel);
             var chunker = new FileChunker(_cdc, writer, _known, _report);
@@ -81,14 +84,20 @@ namespace PersistStore.Engine.Snapshots
             return new SnapshotResult(rootId, files, dirs, logical, writer.NewBytes, toRead.Count);
         }
 
-        private void Match(FileSystemEntry dir, Tree? parent, List<FileSystemEntry> toRead, CancellationToken cancel)
+        /// <summary>
+        /// Pairs each scanned entry with the parent checkpoint's: files that match keep their chunks unread, and a
+        /// folder whose every entry matches (recursively) keeps its stored tree. Returns whether dir is unchanged.
+        /// </summary>
+        private bool Match(IStoreReader? reader, FileSystemEntry dir, BlobId? parentId, Tree? parent, List<FileSystemEntry> toRead, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
             var previous = parent?.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
+            bool unchanged = parent != null && parent.Entries.Count == dir.Children.Count;
             foreach (var child in dir.Children)
             {
                 TreeEntry? old = null;
                 previous?.TryGetValue(child.Name, out old);
+                bool same = old != null && old.Kind == child.Kind && old.Mode == child.Mode && old.ModifiedUtc == child.ModifiedUtc;
                 switch (child.Kind)
                 {
                     case EntryKind.File:
@@ -97,17 +106,38 @@ namespace PersistStore.Engine.Snapshots
                             _chunks[child] = old.Chunks;
                             foreach (var c in old.Chunks) _known.TryAdd(c, 0);
                         }
-                        else toRead.Add(child);
+                        else
+                        {
+                            toRead.Add(child);
+                            same = false;
+                        }
                         break;
                     case EntryKind.Directory:
-                        Match(child, old?.Kind == EntryKind.Directory && old.Subtree != null ? TreeStore.Load(_store, old.Subtree.Value) : null, toRead, cancel);
+                        var oldTree = old?.Kind == EntryKind.Directory ? old.Subtree : null;
+                        bool subtreeSame = Match(reader, child, oldTree, oldTree == null ? null : TreeStore.Load(reader!, oldTree.Value), toRead, cancel);
+                        same = same && subtreeSame;
+                        break;
+                    case EntryKind.Symlink:
+                        same = same && old!.LinkTarget == child.LinkTarget;
                         break;
                 }
+                unchanged &= same;
             }
+            if (unchanged && parentId != null)
+            {
+                _unchanged[dir] = parentId.Value;
+                _known.TryAdd(parentId.Value, 0);
+            }
+            return unchanged && parentId != null;
         }
 
         private BlobId WriteTree(FileSystemEntry dir, BlobWriter writer, ref long files, ref long dirs, ref long logical)
         {
+            if (_unchanged.TryGetValue(dir, out var kept))
+            {
+                Count(dir, ref files, ref dirs, ref logical);
+                return kept;
+            }
             var entries = new List<TreeEntry>(dir.Children.Count);
             foreach (var child in dir.Children)
             {
@@ -132,6 +162,23 @@ namespace PersistStore.Engine.Snapshots
             var blob = BlobCodec.Encode(TreeCodec.Encode(new Tree(entries)));
             if (_known.TryAdd(blob.Id, 0)) writer.Add(blob, BlobKind.Tree);
             return blob.Id;
+        }
+
+        private static void Count(FileSystemEntry dir, ref long files, ref long dirs, ref long logical)
+        {
+            foreach (var child in dir.Children)
+            {
+                if (child.Kind == EntryKind.File)
+                {
+                    files++;
+                    logical += child.Size;
+                }
+                else if (child.Kind == EntryKind.Directory)
+                {
+                    dirs++;
+                    Count(child, ref files, ref dirs, ref logical);
+                }
+            }
         }
     }
 
