@@ -6,15 +6,19 @@ using PersistStore.Engine.Runs;
 
 namespace PersistStore.Infrastructure
 {
-    /// <summary>A cmdlet that changes one run per pipeline item: -Run, -PassThru and the ShouldProcess sequence.</summary>
-    public abstract class RunCmdlet : StoreCmdlet
+    /// <summary>A cmdlet about one run per pipeline item: the mandatory -Run every such cmdlet binds the same way.</summary>
+    public abstract class RunParameterCmdlet : StoreCmdlet
     {
         /// <summary>The run: a name, an id, or a Run object.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("RunName", "Name")]
         [ArgumentCompleter(typeof(RunNameCompleter))]
         public RunIdentity Run { get; set; } = null!;
+    }
 
+    /// <summary>A cmdlet that changes one run per pipeline item: -PassThru and the ShouldProcess sequence.</summary>
+    public abstract class RunCmdlet : RunParameterCmdlet
+    {
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 

@@ -9,13 +9,8 @@ namespace PersistStore.Commands
     /// <summary>Lists a run's checkpoints, oldest first, or the given numbers, or the latest.</summary>
     [Cmdlet(VerbsCommon.Get, "Checkpoint", DefaultParameterSetName = "Number")]
     [OutputType(typeof(Checkpoint))]
-    public sealed class GetCheckpointCommand : StoreCmdlet
+    public sealed class GetCheckpointCommand : RunParameterCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("RunName", "Name")]
-        [ArgumentCompleter(typeof(RunNameCompleter))]
-        public RunIdentity Run { get; set; } = null!;
-
         [Parameter(Position = 1, ParameterSetName = "Number")]
         [Alias("Number")]
         [ValidateRange(1, int.MaxValue)]

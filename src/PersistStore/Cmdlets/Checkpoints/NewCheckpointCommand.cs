@@ -8,13 +8,8 @@ namespace PersistStore.Commands
     /// <summary>Takes a checkpoint of a run: its directory (deduplicated chunks), properties and tags.</summary>
     [Cmdlet(VerbsCommon.New, "Checkpoint", SupportsShouldProcess = true)]
     [OutputType(typeof(Checkpoint))]
-    public sealed class NewCheckpointCommand : StoreCmdlet
+    public sealed class NewCheckpointCommand : RunParameterCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("RunName", "Name")]
-        [ArgumentCompleter(typeof(Completion.RunNameCompleter))]
-        public RunIdentity Run { get; set; } = null!;
-
         [Parameter(Position = 1)]
         public string? Message { get; set; }
 
