@@ -110,19 +110,4 @@ public class CheckpointCmdletTests : IDisposable
         Assert.StartsWith("RunPathNotFound,", Run("New-Checkpoint job -Store $s").SingleError().FullyQualifiedErrorId);
         Assert.Single(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
     }
-
-    [Fact]
-    public void CheckpointNumbersComplete()
-    {
-        Run("New-Checkpoint job -Store $s; New-Checkpoint job -Store $s").Succeeded();
-        var iss = System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2();
-        iss.ImportPSModule(new[] { Repo.Manifest });
-        using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(iss);
-        runspace.Open();
-        using var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        string input = $"Export-Checkpoint -Store '{Store}' -Run job -Checkpoint ";
-        var matches = CommandCompletion.CompleteInput(input, input.Length, null, ps).CompletionMatches.Select(m => m.CompletionText);
-        Assert.Equal(new[] { "2", "1" }, matches);
-    }
 }

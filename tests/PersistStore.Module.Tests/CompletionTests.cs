@@ -13,8 +13,11 @@ public class CompletionTests : IDisposable
     private readonly TempFolder _temp = new();
     private readonly Runspace _runspace;
 
+    private readonly ModuleFixture _ps;
+
     public CompletionTests(ModuleFixture ps)
     {
+        _ps = ps;
         ps.Run("param($s) New-Run nightly-backup -Tag nightly, backup -Store $s; New-Run nightly-etl -Tag 'needs review' -Store $s; New-Run adhoc -Store $s",
             new { s = Store }).Succeeded();
         var iss = InitialSessionState.CreateDefault2();
@@ -62,6 +65,16 @@ public class CompletionTests : IDisposable
     [Fact]
     public void OperationsComplete() =>
         Assert.Equal(new[] { "SetTags" }, Complete($"Get-RunHistory -Store '{Store}' -Operation SetT"));
+
+    [Fact]
+    public void CheckpointNumbersCompleteNewestFirst()
+    {
+        string work = System.IO.Directory.CreateDirectory(_temp.File("work")).FullName;
+        System.IO.File.WriteAllText(System.IO.Path.Combine(work, "a.txt"), "a");
+        _ps.Run("param($s, $w) Set-Run adhoc -Path $w -Store $s; New-Checkpoint adhoc -Store $s; New-Checkpoint adhoc -Store $s",
+            new { s = Store, w = work }).Succeeded();
+        Assert.Equal(new[] { "2", "1" }, Complete($"Export-Checkpoint -Store '{Store}' -Run adhoc -Checkpoint "));
+    }
 
     [Fact]
     public void AMissingStoreCompletesNothingAndCreatesNothing()
