@@ -110,4 +110,25 @@ public class CheckpointCmdletTests : IDisposable
         Assert.StartsWith("RunPathNotFound,", Run("New-Checkpoint job -Store $s").SingleError().FullyQualifiedErrorId);
         Assert.Single(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
     }
+
+    [Fact]
+    public void CtrlCStopsACheckpointAndLeavesNoPartialCheckpoint()
+    {
+        for (int i = 0; i < 12; i++) TestFiles.Write(Path.Combine(_work, "big", $"blob{i}.bin"), TestFiles.RandomBytes(16 << 20, 100 + i));
+        var before = DirectoryImage.Capture(_work);
+        using var ps = PowerShell.Create();
+        ps.RunspacePool = _ps.Pool;
+        ps.AddScript("param($s) New-Checkpoint job -Store $s").AddParameter("s", Store);
+        var running = ps.BeginInvoke();
+        System.Threading.Thread.Sleep(400);
+        Assert.False(running.IsCompleted, "the checkpoint finished before it could be stopped: make the data larger");
+        ps.Stop();   // what Ctrl+C does: StopProcessing, then the pipeline ends
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(before, DirectoryImage.Capture(_work));   // reading never changes the run's files
+
+        Assert.Empty(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
+        Assert.Empty(Run("Get-RunHistory job -Operation CreateCheckpoint -Store $s").Succeeded().Output);
+        var c = Run("New-Checkpoint job -Store $s").Succeeded().Output.Single();
+        Assert.Equal(1, c.Get("Number"));
+    }
 }
