@@ -42,12 +42,7 @@ namespace PersistStore.Engine.Checkpoints
                 throw new PersistStoreException("DestinationNotEmpty", ErrorKind.InvalidArgument, destination,
                     $"The folder '{full}' is not empty. Export into an empty or new folder; to bring the run's own directory back, use Invoke-RunRevert.");
             Directory.CreateDirectory(full);
-            return _store.Read(r =>
-            {
-                var sync = new TreeSync(r, _cdc, apply: true, cancel, durable: false);
-                sync.Sync(TreeStore.Load(r, checkpoint.RootTree), full, live: null);
-                return sync.BytesWritten;
-            }, cancel);
+            return ParallelExport.Run(_store, checkpoint.RootTree, full, cancel);
         }
 
         /// <summary>Reference vs difference: Added = only in the difference, Removed = only in the reference.</summary>

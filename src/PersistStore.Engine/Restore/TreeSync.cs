@@ -24,19 +24,12 @@ namespace PersistStore.Engine.Restore
         private readonly bool _apply;
         private readonly CancellationToken _cancel;
 
-        private readonly bool _durable;
-
-        /// <param name="durable">
-        /// Revert: each file is flushed to disk before it replaces the old one, so a crash never leaves a run's file
-        /// half-written. Export into a new folder skips the per-file flush (a crashed export is simply run again).
-        /// </param>
-        public TreeSync(IStoreReader store, FastCdc cdc, bool apply, CancellationToken cancel, bool durable = true)
+        public TreeSync(IStoreReader store, FastCdc cdc, bool apply, CancellationToken cancel)
         {
             _store = store;
             _cdc = cdc;
             _apply = apply;
             _cancel = cancel;
-            _durable = durable;
         }
 
         public List<PathChange> Changes { get; } = new List<PathChange>();
@@ -116,27 +109,35 @@ namespace PersistStore.Engine.Restore
             return ids.SequenceEqual(entry.Chunks);
         }
 
-        /// <summary>Writes next to the destination, flushes to disk, then renames over: a reader never sees half a file.</summary>
-        private void WriteFile(TreeEntry entry, string path)
+        private void WriteFile(TreeEntry entry, string path) => BytesWritten += WriteFile(_store, entry, path, durable: true, _cancel);
+
+        /// <summary>
+        /// Writes next to the destination, then renames over: a reader never sees half a file. durable flushes the
+        /// file to disk before the rename (revert: a crash never leaves a run's file half-written); export into a
+        /// new folder skips that flush, since a crashed export is simply run again.
+        /// </summary>
+        internal static long WriteFile(IStoreReader store, TreeEntry entry, string path, bool durable, CancellationToken cancel)
         {
             string temp = Path.Combine(Path.GetDirectoryName(path)!, ".persiststore-" + Guid.NewGuid().ToString("N") + ".tmp");
+            long written = 0;
             try
             {
                 using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
                     foreach (var id in entry.Chunks)
                     {
-                        _cancel.ThrowIfCancellationRequested();
-                        var blob = _store.ReadBlob(id) ?? throw new Errors.StoreFormatException("ChunkMissing", id.ToString(),
+                        cancel.ThrowIfCancellationRequested();
+                        var blob = store.ReadBlob(id) ?? throw new Errors.StoreFormatException("ChunkMissing", id.ToString(),
                             $"A chunk of '{entry.Name}' ({id}) is missing from the store. Run Test-PersistStore; the store may be damaged.");
                         var plain = BlobCodec.Decode(id, blob.PlainSize, blob.Codec, blob.Data);
                         output.Write(plain, 0, plain.Length);
-                        BytesWritten += plain.Length;
+                        written += plain.Length;
                     }
-                    output.Flush(flushToDisk: _durable);
+                    output.Flush(flushToDisk: durable);
                 }
                 SetMetadata(temp, entry);
                 FileMetadata.MoveOver(temp, path);
+                return written;
             }
             catch
             {
@@ -145,7 +146,7 @@ namespace PersistStore.Engine.Restore
             }
         }
 
-        private static void SetMetadata(string path, TreeEntry entry)
+        internal static void SetMetadata(string path, TreeEntry entry)
         {
             FileMetadata.SetMode(path, entry.Mode);
             FileSystemInfo info = entry.Kind == EntryKind.Directory ? new DirectoryInfo(path) : new FileInfo(path);
