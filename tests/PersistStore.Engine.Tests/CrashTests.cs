@@ -37,17 +37,7 @@ public class CrashTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    internal static string WorkerDll
-    {
-        get
-        {
-            string config = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "PersistStore.slnx")))
-                    return Path.Combine(dir.FullName, "tests", "PersistStore.CrashWorker", "bin", config, "net10.0", "PersistStore.CrashWorker.dll");
-            throw new InvalidOperationException("repository root not found");
-        }
-    }
+    internal static string WorkerDll => Path.Combine(RepoPaths.Output("tests/PersistStore.CrashWorker"), "PersistStore.CrashWorker.dll");
 
     /// <summary>Starts the worker, waits until it has opened the store, lets it work for a random time, kills it.</summary>
     private void StartAndKill(Random random, int maxDelayMs, params string[] args)

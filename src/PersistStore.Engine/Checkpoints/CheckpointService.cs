@@ -61,7 +61,7 @@ namespace PersistStore.Engine.Checkpoints
             return _store.Write(w =>
             {
                 var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
-                int number = (w.QueryCheckpoints(now.Id).LastOrDefault()?.Number ?? 0) + 1;
+                int number = (w.LatestCheckpoint(now.Id)?.Number ?? 0) + 1;
                 var checkpoint = new CheckpointRecord
                 {
                     RunId = now.Id, RunName = now.Name, Number = number, Kind = kind, Message = message, CreatedAt = _clock(),
@@ -95,7 +95,7 @@ namespace PersistStore.Engine.Checkpoints
         }
 
         private CheckpointRecord? Latest(Guid runId, CancellationToken cancel) =>
-            _store.Read(r => r.QueryCheckpoints(runId), cancel).LastOrDefault();
+            _store.Read(r => r.LatestCheckpoint(runId), cancel);
 
         private static PersistStoreException Refused(string path) =>
             new PersistStoreException("CheckpointRefused", ErrorKind.InvalidOperation, path,

@@ -92,7 +92,7 @@ namespace PersistStore.Engine.Checkpoints
                 var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
                 var next = now with
                 {
-                    Properties = Copy(target.Properties),
+                    Properties = PropertyRules.Copy(target.Properties),
                     Tags = includeTags ? target.Tags : now.Tags,
                     ModifiedAt = DateTime.UtcNow, ModifiedBy = _actor.UserAtHost, Version = now.Version + 1,
                 };
@@ -142,13 +142,6 @@ namespace PersistStore.Engine.Checkpoints
                     throw new PersistStoreException("DestinationThroughSymlink", ErrorKind.InvalidArgument, full,
                         $"The destination '{full}' goes through the symbolic link '{dir.FullName}'. Give the real path of the folder instead.");
             }
-        }
-
-        private static IReadOnlyDictionary<string, object> Copy(IReadOnlyDictionary<string, object> source)
-        {
-            var copy = PropertyRules.EmptySet();
-            foreach (var kv in source) copy[kv.Key] = kv.Value;
-            return copy;
         }
     }
 }

@@ -19,7 +19,6 @@ namespace PersistStore.Engine.Chunking
 
         public int Length { get; }
         public ReadOnlySpan<byte> Span => new ReadOnlySpan<byte>(_buffer ?? throw new ObjectDisposedException(nameof(ChunkBuffer)), 0, Length);
-        public ReadOnlyMemory<byte> Memory => new ReadOnlyMemory<byte>(_buffer ?? throw new ObjectDisposedException(nameof(ChunkBuffer)), 0, Length);
 
         public void Dispose()
         {

@@ -60,5 +60,12 @@ namespace PersistStore.Engine.Naming
 
         public static SortedDictionary<string, object> EmptySet() =>
             new SortedDictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+
+        public static SortedDictionary<string, object> Copy(IReadOnlyDictionary<string, object> source)
+        {
+            var copy = EmptySet();
+            foreach (var kv in source) copy[kv.Key] = kv.Value;
+            return copy;
+        }
     }
 }

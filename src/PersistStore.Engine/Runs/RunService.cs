@@ -73,7 +73,7 @@ namespace PersistStore.Engine.Runs
             foreach (var name in changes.RemoveProperties ?? Array.Empty<string>()) PropertyRules.ValidateName(name);
             return Mutate(run, Operations.UpdateRun, current =>
             {
-                var baseSet = changes.ReplaceProperties ? PropertyRules.EmptySet() : Copy(current.Properties);
+                var baseSet = changes.ReplaceProperties ? PropertyRules.EmptySet() : PropertyRules.Copy(current.Properties);
                 return current with
                 {
                     Description = changes.ClearDescription ? null : changes.Description ?? current.Description,
@@ -156,13 +156,6 @@ namespace PersistStore.Engine.Runs
             }
             foreach (var name in remove ?? Array.Empty<string>()) target.Remove(name);
             return target;
-        }
-
-        private static SortedDictionary<string, object> Copy(IReadOnlyDictionary<string, object> source)
-        {
-            var copy = PropertyRules.EmptySet();
-            foreach (var kv in source) copy[kv.Key] = kv.Value;
-            return copy;
         }
     }
 }

@@ -185,8 +185,6 @@ namespace PersistStore.Engine.Snapshots
     /// <summary>Reads and decodes stored trees.</summary>
     public static class TreeStore
     {
-        public static Tree Load(IStoreBackend store, BlobId id) => store.Read(r => Load(r, id));
-
         public static Tree Load(IStoreReader reader, BlobId id)
         {
             var blob = reader.ReadBlob(id) ?? throw new StoreFormatException("TreeMissing", id.ToString(),

@@ -37,6 +37,7 @@ namespace PersistStore.Engine.Storage
         ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids);
         EncodedBlob? ReadBlob(BlobId id);
         IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
+        CheckpointRecord? LatestCheckpoint(Guid runId);
     }
 
     public interface IStoreWriter : IStoreReader

@@ -36,8 +36,6 @@ namespace PersistStore.Engine.Storage
             return m.Success ? ForFile(m.Groups["path"].Value.Trim()) : null;
         }
 
-        public static bool LooksLikeConnectionString(string text) => TryParseConnectionString(text) != null;
-
         public bool Equals(StoreLocation? other) =>
             other != null && other.Kind == Kind && string.Equals(other.Value, Value, StringComparison.Ordinal);
 

@@ -31,8 +31,5 @@ namespace PersistStore.Engine.Stores
             Open[location] = backend;
             return backend;
         }
-
-        /// <summary>Forgets an opened backend, so the next use re-checks the file.</summary>
-        public static void Forget(StoreLocation location) => Open.TryRemove(location, out _);
     }
 }

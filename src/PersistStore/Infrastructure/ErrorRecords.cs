@@ -10,9 +10,6 @@ namespace PersistStore.Infrastructure
         public static ErrorRecord From(PersistStoreException e, object? itemTarget = null) =>
             new ErrorRecord(e, e.ErrorId, Category(e.Kind), e.Target ?? itemTarget);
 
-        public static ErrorRecord Cancelled(OperationCanceledException e) =>
-            new ErrorRecord(e, "OperationStopped", ErrorCategory.OperationStopped, null);
-
         private static ErrorCategory Category(ErrorKind kind) => kind switch
         {
             ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

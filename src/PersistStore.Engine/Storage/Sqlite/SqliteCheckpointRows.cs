@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Naming;
@@ -27,6 +28,12 @@ namespace PersistStore.Engine.Storage.Sqlite
                 db.Execute("INSERT INTO checkpoint_properties (run_id, number, name, kind, value) VALUES ($run, $n, $name, $kind, $value)",
                     ("$run", run), ("$n", c.Number), ("$name", kv.Key), ("$kind", kind), ("$value", text));
             }
+        }
+
+        public static CheckpointRecord? Latest(SqliteDb db, Guid runId)
+        {
+            var max = db.Scalar("SELECT MAX(number) FROM checkpoints WHERE run_id = $run", ("$run", runId.ToString("D")));
+            return max == null ? null : Query(db, runId, Convert.ToInt32(max, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
         }
 
         public static IReadOnlyList<CheckpointRecord> Query(SqliteDb db, Guid runId, int? number)

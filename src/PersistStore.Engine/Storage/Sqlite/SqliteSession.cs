@@ -30,6 +30,7 @@ namespace PersistStore.Engine.Storage.Sqlite
         public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => SqliteBlobRows.Existing(_db, ids);
         public EncodedBlob? ReadBlob(BlobId id) => SqliteBlobRows.Read(_db, id);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
+        public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
         public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
 
