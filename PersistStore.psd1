@@ -13,6 +13,7 @@
         'Connect-PersistStore'
         'Disconnect-PersistStore'
         'Get-PersistStore'
+        'Update-PersistStore'
         'New-Run'
         'Get-Run'
         'Set-Run'
@@ -25,6 +26,11 @@
         'Compare-Checkpoint'
         'Export-Checkpoint'
         'Invoke-RunRevert'
+        'Enter-RunLock'
+        'Exit-RunLock'
+        'Get-RunLock'
+        'Unlock-Run'
+        'Invoke-RunTransaction'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
@@ -34,7 +40,7 @@
             Tags         = @('checkpoint', 'snapshot', 'backup', 'run', 'lock', 'sqlite', 'postgresql', 'ops', 'automation', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/persiststore/PersistStore'
             LicenseUri   = 'https://github.com/persiststore/PersistStore/blob/main/LICENSE'
-            ReleaseNotes = 'First release: runs, tags, the hash-chained change log, and deduplicated checkpoints with compare, export and revert, on an embedded SQLite store.'
+            ReleaseNotes = 'First release: runs, tags, the hash-chained change log, deduplicated checkpoints with compare, export and revert, and run locks (leases, stale takeover, fencing, retry budgets) with Invoke-RunTransaction, on an embedded SQLite store.'
         }
     }
 }

@@ -51,7 +51,8 @@ catch (RuntimeException e)
 }
 if (host.ExitCode != null) return host.ExitCode.Value;
 if (runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int last && last != 0) return last;
-return failed || ps.HadErrors ? 1 : 0;
+// Not ps.HadErrors: it also counts errors a script caught with try/catch, which a script host must not report.
+return failed ? 1 : 0;
 
 static string Describe(ErrorRecord e) => $"{e.Exception.Message}\n    + {e.CategoryInfo}\n    + FullyQualifiedErrorId : {e.FullyQualifiedErrorId}";
 

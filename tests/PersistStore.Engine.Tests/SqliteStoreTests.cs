@@ -31,7 +31,7 @@ public class SqliteStoreTests
         Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
         Assert.Equal("wal", Query(store.PathOnDisk, "PRAGMA journal_mode"));
         Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.PathOnDisk, "PRAGMA application_id"));
-        Assert.Equal("1", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.Equal("2", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
         Assert.Equal("CreateStore", Query(store.PathOnDisk, "SELECT operation FROM history WHERE id = 1"));
         Assert.Equal(1L, backend.Read(r => r.Summarize()).HistoryEntries);
     }
@@ -124,14 +124,47 @@ public class SqliteStoreTests
         var e = Assert.Throws<StoreFormatException>(() => SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), v2));
         Assert.Equal("StoreUpgradeRequired", e.ErrorId);
 
+        string taken = store.PathOnDisk + ".taken";
+        File.WriteAllText(taken, "not to be overwritten");
+        string before = TestStore.Sha256(store.PathOnDisk);
+        var exists = Assert.Throws<PersistStoreException>(() => SqliteUpgrade.Upgrade(store.PathOnDisk, taken, new StoreOpenOptions(), v2));
+        Assert.Equal("BackupExists", exists.ErrorId);
+        Assert.Equal("not to be overwritten", File.ReadAllText(taken));
+        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+
         string backup = store.PathOnDisk + ".v1.bak";
-        Assert.Equal(2, SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
+        Assert.Equal(new UpgradeResult(1, 2, backup), SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
         Assert.Equal(2, SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), v2).FormatVersion);
         Assert.Equal("1", Query(backup, "SELECT value FROM store_meta WHERE key = 'format_version'"));
         Assert.Equal("UpgradeStore", Query(store.PathOnDisk, "SELECT operation FROM history ORDER BY id DESC LIMIT 1"));
         Assert.Equal(0L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM runs WHERE owner IS NOT NULL"));
-        var again = Assert.Throws<PersistStoreException>(() => SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
-        Assert.Equal("BackupExists", again.ErrorId);
+
+        // Already current: nothing to back up, nothing logged.
+        Assert.Equal(new UpgradeResult(2, 2, null), SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions(), v2));
+        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM history WHERE operation = 'UpgradeStore'"));
+    }
+
+    [Fact]
+    public void AFormatOneStoreIsUpgradedToRunLocksWithADefaultBackupBesideIt()
+    {
+        using var store = new TestStore();
+        SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions { CreateIfMissing = true }, new[] { SqliteSchema.Migrations[0] });
+        new Runs.RunService(SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), new[] { SqliteSchema.Migrations[0] }))
+            .Create(new Runs.NewRunRequest { Name = "old" });
+        SqliteConnection.ClearAllPools();
+        Assert.Equal("StoreUpgradeRequired", Assert.Throws<StoreFormatException>(() => store.Open(create: false)).ErrorId);
+
+        var result = SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions());
+        Assert.Equal(1, result.From);
+        Assert.Equal(2, result.To);
+        Assert.Equal(store.Folder, Path.GetDirectoryName(result.BackupPath));
+        Assert.Matches(@"^test\.format1-\d{8}-\d{6}\.pstore$", Path.GetFileName(result.BackupPath));
+        Assert.Equal("1", Query(result.BackupPath!, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+
+        var upgraded = store.Open(create: false);
+        var locks = new Locking.LockService(upgraded, new Identity.Caller(new Locking.LockSession(Locking.LockOwner.NewSession())));
+        Assert.Equal("old", locks.Enter(Runs.RunRef.Parse("old"), null, null).RunName);
+        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM runs"));
     }
 
     [Fact]

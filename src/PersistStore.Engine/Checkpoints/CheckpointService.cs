@@ -7,6 +7,7 @@ using System.Threading;
 using PersistStore.Engine.Chunking;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Runs;
 using PersistStore.Engine.Snapshots;
@@ -22,23 +23,39 @@ namespace PersistStore.Engine.Checkpoints
     public sealed class CheckpointService
     {
         private readonly IStoreBackend _store;
-        private readonly Actor _actor;
-        private readonly Func<DateTime> _clock;
+        private readonly Caller _caller;
         private readonly FastCdc _cdc;
 
         public CheckpointService(IStoreBackend store, Actor? actor = null, Func<DateTime>? clock = null, FastCdc? cdc = null)
+            : this(store, Caller.For(actor, clock), cdc)
+        { }
+
+        public CheckpointService(IStoreBackend store, Caller caller, FastCdc? cdc = null)
         {
             _store = store;
-            _actor = actor ?? Actor.Current;
-            _clock = clock ?? (() => DateTime.UtcNow);
+            _caller = caller;
             _cdc = cdc ?? new FastCdc();
         }
 
+        /// <summary>
+        /// Snapshots the run under its lock (the caller's own, or an implicit one for the duration). With
+        /// reuseUnchanged, a state identical to the latest checkpoint (tree, tags and properties) returns that
+        /// checkpoint instead of recording a duplicate.
+        /// </summary>
         public CheckpointRecord Create(RunRef run, string? message, string kind = CheckpointKinds.Manual,
-            Action<PersistStoreException>? report = null, IProgress<SnapshotProgress>? progress = null, CancellationToken cancel = default)
+            Action<PersistStoreException>? report = null, IProgress<SnapshotProgress>? progress = null, CancellationToken cancel = default,
+            bool reuseUnchanged = false)
+        {
+            var locks = new LockService(_store, _caller);
+            using var held = locks.Hold(run, $"New-Checkpoint ({kind})", cancel);
+            return CreateLocked(locks, run, message, kind, report, progress, reuseUnchanged, cancel);
+        }
+
+        private CheckpointRecord CreateLocked(LockService locks, RunRef run, string? message, string kind, Action<PersistStoreException>? report,
+            IProgress<SnapshotProgress>? progress, bool reuseUnchanged, CancellationToken cancel)
         {
             var timer = Stopwatch.StartNew();
-            var current = new RunService(_store, _actor, _clock).Get(run, cancel);
+            var current = new RunService(_store, _caller).Get(run, cancel);
             if (current.Path == null)
                 throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
                     $"The run '{current.Name}' has no directory to checkpoint. Set one with Set-Run -Run {current.Name} -Path <folder>.");
@@ -58,35 +75,36 @@ namespace PersistStore.Engine.Checkpoints
                 ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
                 throw;
             }
-            return _store.Write(w =>
+            return locks.Mutate(RunRef.ForId(current.Id), (w, now, time) =>
             {
-                var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
-                int number = (w.LatestCheckpoint(now.Id)?.Number ?? 0) + 1;
+                var latest = w.LatestCheckpoint(now.Id);
+                if (reuseUnchanged && latest != null && latest.RootTree.Equals(snapshot.RootTree) && latest.SameLabelsAs(now)) return latest;
+                int number = (latest?.Number ?? 0) + 1;
                 var checkpoint = new CheckpointRecord
                 {
-                    RunId = now.Id, RunName = now.Name, Number = number, Kind = kind, Message = message, CreatedAt = _clock(),
-                    CreatedBy = _actor.UserAtHost, Parent = parent?.Number, RootTree = snapshot.RootTree, Tags = now.Tags,
+                    RunId = now.Id, RunName = now.Name, Number = number, Kind = kind, Message = message, CreatedAt = time,
+                    CreatedBy = _caller.Actor.UserAtHost, Parent = parent?.Number, RootTree = snapshot.RootTree, Tags = now.Tags,
                     Properties = now.Properties, Files = snapshot.Files, Directories = snapshot.Directories,
                     LogicalBytes = snapshot.LogicalBytes, NewBytes = snapshot.NewBytes, Duration = timer.Elapsed,
                 };
                 w.InsertCheckpoint(checkpoint);
                 w.AppendHistory(new HistoryDraft(Operations.CreateCheckpoint, now.Id, now.Name,
                     $"checkpoint {number} ({kind}): {snapshot.Files} files, {snapshot.LogicalBytes} bytes, {snapshot.NewBytes} new bytes stored, {snapshot.FilesRead} files read"
-                    + (message == null ? "" : $"; message '{message}'")), _actor, checkpoint.CreatedAt);
+                    + (message == null ? "" : $"; message '{message}'")), _caller.Actor, checkpoint.CreatedAt);
                 return checkpoint;
             }, cancel);
         }
 
         public IReadOnlyList<CheckpointRecord> List(RunRef run, CancellationToken cancel = default)
         {
-            var current = new RunService(_store).Get(run, cancel);
+            var current = new RunService(_store, _caller).Get(run, cancel);
             return _store.Read(r => r.QueryCheckpoints(current.Id), cancel);
         }
 
         /// <summary>One checkpoint by number, or the latest when number is null.</summary>
         public CheckpointRecord Get(RunRef run, int? number, CancellationToken cancel = default)
         {
-            var current = new RunService(_store).Get(run, cancel);
+            var current = new RunService(_store, _caller).Get(run, cancel);
             var found = number == null ? Latest(current.Id, cancel) : _store.Read(r => r.QueryCheckpoints(current.Id, number), cancel).FirstOrDefault();
             return found ?? throw new PersistStoreException("CheckpointNotFound", ErrorKind.NotFound, number?.ToString() ?? current.Name,
                 number == null

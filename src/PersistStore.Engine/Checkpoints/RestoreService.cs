@@ -6,6 +6,7 @@ using System.Threading;
 using PersistStore.Engine.Chunking;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Naming;
 using PersistStore.Engine.Restore;
@@ -22,13 +23,16 @@ namespace PersistStore.Engine.Checkpoints
     public sealed class RestoreService
     {
         private readonly IStoreBackend _store;
-        private readonly Actor _actor;
+        private readonly Caller _caller;
         private readonly FastCdc _cdc = new FastCdc();
 
-        public RestoreService(IStoreBackend store, Actor? actor = null)
+        public RestoreService(IStoreBackend store, Actor? actor = null) : this(store, Caller.For(actor))
+        { }
+
+        public RestoreService(IStoreBackend store, Caller caller)
         {
             _store = store;
-            _actor = actor ?? Actor.Current;
+            _caller = caller;
         }
 
         /// <summary>Materialises a checkpoint into an empty or new folder; nothing is written outside it.</summary>
@@ -73,13 +77,15 @@ namespace PersistStore.Engine.Checkpoints
         public RevertResult Revert(RunRef run, int? number, bool includeTags, bool planOnly,
             Action<PersistStoreException>? report = null, CancellationToken cancel = default)
         {
-            var checkpoints = new CheckpointService(_store, _actor);
+            var checkpoints = new CheckpointService(_store, _caller);
             var target = checkpoints.Get(run, number, cancel);
-            var current = new RunService(_store, _actor).Get(RunRef.ForId(target.RunId), cancel);
+            var current = new RunService(_store, _caller).Get(RunRef.ForId(target.RunId), cancel);
             string folder = current.Path ?? throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
                 $"The run '{current.Name}' has no directory. Set it with Set-Run -Path before reverting.");
             if (planOnly) return new RevertResult(target, null, CompareWithLive(target, folder, cancel), current);
 
+            var locks = new LockService(_store, _caller);
+            using var held = locks.Hold(RunRef.ForId(current.Id), $"Invoke-RunRevert to checkpoint {target.Number}", cancel);
             var safety = checkpoints.Create(RunRef.ForId(current.Id), $"before revert to checkpoint {target.Number}", CheckpointKinds.Safety, report, null, cancel);
             var applied = _store.Read(r =>
             {
@@ -87,19 +93,18 @@ namespace PersistStore.Engine.Checkpoints
                 sync.Sync(TreeStore.Load(r, target.RootTree), folder, DirectoryScanner.Scan(folder, e => throw e, cancel));
                 return sync.Changes;
             }, cancel);
-            var restored = _store.Write(w =>
+            var restored = locks.Mutate(RunRef.ForId(current.Id), (w, now, time) =>
             {
-                var now = w.FindRunById(current.Id) ?? throw new RunNotFoundException(current.Name);
                 var next = now with
                 {
                     Properties = PropertyRules.Copy(target.Properties),
                     Tags = includeTags ? target.Tags : now.Tags,
-                    ModifiedAt = DateTime.UtcNow, ModifiedBy = _actor.UserAtHost, Version = now.Version + 1,
+                    ModifiedAt = time, ModifiedBy = _caller.Actor.UserAtHost, Version = now.Version + 1,
                 };
                 w.UpdateRun(next);
                 w.AppendHistory(new HistoryDraft(Operations.RevertRun, now.Id, now.Name,
                     $"reverted to checkpoint {target.Number}; safety checkpoint {safety.Number}; {applied.Count} paths changed"
-                    + (includeTags ? "; tags restored" : "")), _actor, next.ModifiedAt);
+                    + (includeTags ? "; tags restored" : "")), _caller.Actor, time);
                 return next;
             }, cancel);
             return new RevertResult(target, safety, applied, restored);

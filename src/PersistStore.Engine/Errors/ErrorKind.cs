@@ -9,6 +9,7 @@ namespace PersistStore.Engine.Errors
         InvalidData,
         PermissionDenied,
         ResourceUnavailable,
+        ResourceBusy,
         NotSupported,
         InvalidOperation,
         OperationStopped,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using PersistStore.Engine.Compression;
 
 namespace PersistStore.Engine.Model
@@ -7,7 +8,8 @@ namespace PersistStore.Engine.Model
     public static class CheckpointKinds
     {
         public const string Manual = "Manual";
-        /// <summary>Taken by a revert before it changes anything, so the revert itself can be reverted.</summary>
+        /// <summary>Taken automatically so nothing is lost: by a revert before it changes anything (so the revert can
+        /// be reverted), and by Invoke-RunTransaction at its start (what a failed block is rolled back to).</summary>
         public const string Safety = "Safety";
     }
 
@@ -30,6 +32,12 @@ namespace PersistStore.Engine.Model
         public long LogicalBytes { get; set; }
         public long NewBytes { get; set; }
         public TimeSpan Duration { get; set; }
+
+        /// <summary>Whether the run's tags and properties are what this checkpoint recorded.</summary>
+        public bool SameLabelsAs(RunRecord run) =>
+            Tags.SequenceEqual(run.Tags, StringComparer.Ordinal)
+            && Properties.Count == run.Properties.Count
+            && Properties.All(kv => run.Properties.TryGetValue(kv.Key, out var value) && Equals(kv.Value, value));
     }
 
     public enum BlobKind : byte { Chunk = 0, Tree = 1 }

@@ -33,7 +33,13 @@ namespace PersistStore.Engine.Model
         public const string RemoveTags = "RemoveTags";
         public const string CreateCheckpoint = "CreateCheckpoint";
         public const string RevertRun = "RevertRun";
+        /// <summary>Invoke-RunTransaction undoing a failed block's changes to the run's record.</summary>
+        public const string RollbackRun = "RollbackRun";
+        /// <summary>A stale lock (holder gone or lease expired) taken over by a waiting owner.</summary>
+        public const string TakeOverLock = "TakeOverLock";
+        /// <summary>Unlock-Run: a stale lock cleared, or a live one removed with -Force.</summary>
+        public const string UnlockRun = "UnlockRun";
 
-        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags, CreateCheckpoint, RevertRun };
+        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags, CreateCheckpoint, RevertRun, RollbackRun, TakeOverLock, UnlockRun };
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Naming;
 using PersistStore.Engine.Storage;
@@ -18,18 +19,22 @@ namespace PersistStore.Engine.Runs
     public sealed class RunService
     {
         private readonly IStoreBackend _store;
-        private readonly Actor _actor;
-        private readonly Func<DateTime> _clock;
+        private readonly Caller _caller;
+        private readonly LockService _locks;
 
         public RunService(IStoreBackend store, Actor? actor = null, Func<DateTime>? clock = null)
+            : this(store, Caller.For(actor, clock))
+        { }
+
+        public RunService(IStoreBackend store, Caller caller)
         {
             _store = store;
-            _actor = actor ?? Actor.Current;
-            _clock = clock ?? (() => DateTime.UtcNow);
+            _caller = caller;
+            _locks = new LockService(store, caller);
         }
 
         public RunRecord Get(RunRef run, CancellationToken cancel = default) =>
-            _store.Read(r => Find(r, run), cancel);
+            _store.Read(r => RunLookup.Find(r, run), cancel);
 
         public IReadOnlyList<RunRecord> Query(RunFilter filter, CancellationToken cancel = default) =>
             _store.Read(r => r.QueryRuns(filter), cancel);
@@ -54,17 +59,17 @@ namespace PersistStore.Engine.Runs
             {
                 var existing = w.FindRunByName(name);
                 if (existing != null) throw new RunAlreadyExistsException(name, existing.Name);
-                var now = _clock();
+                var now = _caller.Clock();
                 var run = new RunRecord
                 {
                     Id = Guid.NewGuid(), Name = name, Description = request.Description, Path = path,
-                    Properties = properties, Tags = tags, CreatedAt = now, CreatedBy = _actor.UserAtHost,
-                    ModifiedAt = now, ModifiedBy = _actor.UserAtHost, Version = 1,
+                    Properties = properties, Tags = tags, CreatedAt = now, CreatedBy = _caller.Actor.UserAtHost,
+                    ModifiedAt = now, ModifiedBy = _caller.Actor.UserAtHost, Version = 1,
                 };
                 w.InsertRun(run);
-                w.AppendHistory(new HistoryDraft(Operations.CreateRun, run.Id, run.Name, ChangeDetails.Created(run)), _actor, now);
+                w.AppendHistory(new HistoryDraft(Operations.CreateRun, run.Id, run.Name, ChangeDetails.Created(run)), _caller.Actor, now);
                 return run;
-            }, cancel);
+            }, cancel, _caller.Retry);
         }
 
         public RunRecord Update(RunRef run, RunChanges changes, CancellationToken cancel = default)
@@ -100,34 +105,34 @@ namespace PersistStore.Engine.Runs
                 ChangeDetails.TagsRemoved, cancel);
         }
 
-        public RunRecord Remove(RunRef run, CancellationToken cancel = default) =>
-            _store.Write(w =>
+        public RunRecord Remove(RunRef run, CancellationToken cancel = default)
+        {
+            var removed = _locks.Mutate(run, (w, current, now) =>
             {
-                var current = Find(w, run);
                 w.DeleteRun(current.Id);
-                w.AppendHistory(new HistoryDraft(Operations.RemoveRun, current.Id, current.Name, ChangeDetails.Removed(current)), _actor, _clock());
+                w.AppendHistory(new HistoryDraft(Operations.RemoveRun, current.Id, current.Name, ChangeDetails.Removed(current)), _caller.Actor, now);
                 return current;
             }, cancel);
+            _caller.Session.Forget(_store, removed.Id);   // the lock row went with the run
+            return removed;
+        }
+
+        /// <summary>Writes a whole new state of the run (used to roll back to an earlier one); logged as the operation given.</summary>
+        public RunRecord Replace(RunRef run, string operation, Func<RunRecord, RunRecord> change,
+            Func<RunRecord, RunRecord, string> describe, CancellationToken cancel = default) =>
+            Mutate(run, operation, change, describe, cancel);
 
         private RunRecord Mutate(RunRef run, string operation, Func<RunRecord, RunRecord> change,
             Func<RunRecord, RunRecord, string> describe, CancellationToken cancel) =>
-            _store.Write(w =>
+            _locks.Mutate(run, (w, current, now) =>
             {
-                var current = Find(w, run);
                 var next = change(current);
                 if (RunContent.Equal(current, next)) return current;
-                var now = _clock();
-                next = next with { ModifiedAt = now, ModifiedBy = _actor.UserAtHost, Version = current.Version + 1 };
+                next = next with { ModifiedAt = now, ModifiedBy = _caller.Actor.UserAtHost, Version = current.Version + 1 };
                 w.UpdateRun(next);
-                w.AppendHistory(new HistoryDraft(operation, next.Id, next.Name, describe(current, next)), _actor, now);
+                w.AppendHistory(new HistoryDraft(operation, next.Id, next.Name, describe(current, next)), _caller.Actor, now);
                 return next;
             }, cancel);
-
-        private static RunRecord Find(IStoreReader reader, RunRef run)
-        {
-            var found = run.Id != null ? reader.FindRunById(run.Id.Value) : reader.FindRunByName(run.Name ?? "");
-            return found ?? throw new RunNotFoundException(run.ToString());
-        }
 
         private static string ValidatePath(string path)
         {

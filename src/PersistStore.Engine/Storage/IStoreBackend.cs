@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Threading;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
+using PersistStore.Engine.Retry;
 
 namespace PersistStore.Engine.Storage
 {
@@ -19,7 +21,9 @@ namespace PersistStore.Engine.Storage
         int FormatVersion { get; }
 
         T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default);
-        T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default);
+        /// <summary>retry bounds how long the write waits for another writer (SQLite busy, later PostgreSQL
+        /// serialization retries); null uses the store's open-time busy timeout.</summary>
+        T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default, RetryPolicy? retry = null);
     }
 
     public interface IStoreReader
@@ -38,6 +42,9 @@ namespace PersistStore.Engine.Storage
         EncodedBlob? ReadBlob(BlobId id);
         IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
         CheckpointRecord? LatestCheckpoint(Guid runId);
+
+        RunLock? FindLock(Guid runId);
+        IReadOnlyList<RunLock> ListLocks();
     }
 
     public interface IStoreWriter : IStoreReader
@@ -51,6 +58,13 @@ namespace PersistStore.Engine.Storage
         /// <summary>Stores the blobs not yet present; returns how many were new and their encoded bytes.</summary>
         (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs);
         void InsertCheckpoint(CheckpointRecord checkpoint);
+
+        /// <summary>Inserts the run's lock, replacing whatever lock row the run had.</summary>
+        void PutLock(RunLock runLock);
+        /// <summary>Deletes the run's lock only if it is still this acquisition (lockId); false otherwise.</summary>
+        bool DeleteLock(Guid runId, Guid lockId);
+        /// <summary>Extends the lease only if it is still this acquisition; false when it was lost or taken over.</summary>
+        bool RenewLock(Guid runId, Guid lockId, DateTime renewedAt, DateTime expiresAt);
     }
 
     /// <summary>How a backend is opened. Warn receives advisories (e.g. a store inside a sync folder).</summary>

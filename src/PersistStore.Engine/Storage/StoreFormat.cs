@@ -12,7 +12,7 @@ namespace PersistStore.Engine.Storage
                     $"The store '{location}' has format version {found}, written by a newer PersistStore; this version reads format {supported}. Update the module (Update-Module PersistStore) to use this store.");
             if (found < supported)
                 throw new StoreFormatException("StoreUpgradeRequired", location,
-                    $"The store '{location}' has format version {found}; this version of PersistStore uses format {supported}. Nothing was changed: upgrade the store explicitly (it is backed up first) or keep using the older module.");
+                    $"The store '{location}' has format version {found}; this version of PersistStore uses format {supported}. Nothing was changed: upgrade it with Update-PersistStore -Store '{location}' (it is backed up first), or keep using the older module.");
         }
     }
 }

@@ -32,6 +32,14 @@ namespace PersistStore
             StoreValue = checkpoint.StoreValue;
         }
 
+        public RunIdentity(RunLock runLock)
+        {
+            if (runLock == null) throw new ArgumentNullException(nameof(runLock));
+            Value = runLock.RunId.ToString("D");
+            DisplayName = runLock.RunName;
+            StoreValue = runLock.StoreValue;
+        }
+
         public string Value { get; }
         internal string? DisplayName { get; }
         /// <summary>The store a Run object came from; used when -Store is not given.</summary>

@@ -40,7 +40,7 @@ namespace PersistStore.Completion
             var value = bound.Contains("Store") ? PowerShellValues.Unwrap(bound["Store"]) : null;
             if (value is StoreInfo info) parameter = StoreResolver.Parse(info.ConnectionValue, System.IO.Path.GetFullPath);
             else if (value != null) parameter = StoreResolver.Parse(value.ToString()!, System.IO.Path.GetFullPath);
-            var resolved = StoreResolver.Resolve(parameter, SessionStores.Current, System.IO.Path.GetFullPath);
+            var resolved = StoreResolver.Resolve(parameter, RunspaceSession.Current?.Store, System.IO.Path.GetFullPath);
             return StoreCatalog.Get(resolved, createIfMissing: false);
         }
 

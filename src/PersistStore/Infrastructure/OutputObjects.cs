@@ -47,6 +47,18 @@ namespace PersistStore.Infrastructure
             RunId = h.RunId, RunName = h.RunName, Details = h.Details, Hash = h.Hash, PreviousHash = h.PreviousHash,
         };
 
+        public static RunLock ToLock(Engine.Locking.RunLockState state, StoreLocation store, Engine.Locking.LockOwner me)
+        {
+            var l = state.Lock;
+            return new RunLock
+            {
+                RunName = l.RunName, RunId = l.RunId, Owner = l.Owner, ProcessId = l.ProcessId, Host = l.Host, AcquiredAt = l.AcquiredAt,
+                RenewedAt = l.RenewedAt, ExpiresAt = l.ExpiresAt, Lease = l.Lease, Reason = l.Reason, IsStale = state.IsStale,
+                StaleReason = state.StaleReason, IsImplicit = l.IsImplicit, HeldByThisSession = l.IsHeldBy(me), LockId = l.LockId,
+                Store = store.Display, StoreValue = store.Value,
+            };
+        }
+
         public static StoreInfo ToStoreInfo(StoreSummary s, ResolvedStore resolved) => new StoreInfo
         {
             Location = s.Location, Backend = s.Backend, FormatVersion = s.FormatVersion, StoreId = s.StoreId,

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 using PersistStore.Engine.Errors;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Retry;
 using PersistStore.Engine.Storage;
 using PersistStore.Engine.Stores;
 using PersistStore.Loading;
@@ -19,7 +21,16 @@ namespace PersistStore.Infrastructure
 
         static PersistStoreCmdlet() => DependencyLoader.EnsureRegistered();
 
+        private Caller? _caller;
+
         private protected CancellationToken Cancellation => _stop.Token;
+
+        /// <summary>Who this command acts as (its runspace's lock owner) and its retry budget. Read it on the pipeline
+        /// thread: the runspace is found through a thread-static, so worker threads get the captured value.</summary>
+        private protected Caller Caller => _caller ??= RunspaceSession.Caller(RetryOverride);
+
+        /// <summary>-Timeout / -RetryBudget of the cmdlets that take them; otherwise the session's budget applies.</summary>
+        private protected virtual RetryPolicy? RetryOverride => null;
 
         protected override void StopProcessing() => _stop.Cancel();
 
@@ -69,7 +80,7 @@ namespace PersistStore.Infrastructure
             {
                 var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
                     : objectStore != null ? StoreResolver.Parse(objectStore, FullPath) : null;
-                resolved = StoreResolver.Resolve(parameter, SessionStores.Current, FullPath);
+                resolved = StoreResolver.Resolve(parameter, RunspaceSession.Current?.Store, FullPath);
                 WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
                 var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
                 return (backend, resolved);

@@ -32,7 +32,7 @@ namespace PersistStore.Infrastructure
             {
                 validate();
                 var (backend, resolved) = OpenStore(createIfMissing: false, Run);
-                var service = new RunService(backend);
+                var service = new RunService(backend, Caller);
                 var runRef = ToRunRef(Run);
                 if (!ShouldProcess($"run '{Run}' in {resolved.Location.Display}", action))
                 {

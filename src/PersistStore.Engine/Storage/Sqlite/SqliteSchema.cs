@@ -98,6 +98,24 @@ namespace PersistStore.Engine.Storage.Sqlite
                     PRIMARY KEY (run_id, number, name),
                     FOREIGN KEY (run_id, number) REFERENCES checkpoints(run_id, number) ON DELETE CASCADE) WITHOUT ROWID",
             }),
+            // One lease per run at most (the primary key is the mutual exclusion); lock_id is the fencing token.
+            new SchemaMigration(2, "run locks (leases with fencing tokens)", new[]
+            {
+                @"CREATE TABLE run_locks (
+                    run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                    lock_id TEXT NOT NULL,
+                    session_token TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    host TEXT NOT NULL,
+                    process_id INTEGER NOT NULL,
+                    process_start INTEGER NOT NULL,
+                    acquired_at INTEGER NOT NULL,
+                    renewed_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    lease INTEGER NOT NULL,
+                    reason TEXT,
+                    implicit INTEGER NOT NULL) WITHOUT ROWID",
+            }),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
 
 namespace PersistStore.Engine.Storage.Sqlite
@@ -33,6 +34,12 @@ namespace PersistStore.Engine.Storage.Sqlite
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
         public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
+
+        public RunLock? FindLock(Guid runId) => SqliteLockRows.Find(_db, runId);
+        public IReadOnlyList<RunLock> ListLocks() => SqliteLockRows.All(_db);
+        public void PutLock(RunLock runLock) => SqliteLockRows.Put(_db, runLock);
+        public bool DeleteLock(Guid runId, Guid lockId) => SqliteLockRows.Delete(_db, runId, lockId);
+        public bool RenewLock(Guid runId, Guid lockId, DateTime renewedAt, DateTime expiresAt) => SqliteLockRows.Renew(_db, runId, lockId, renewedAt, expiresAt);
 
         public StoreSummary Summarize() => new StoreSummary
         {

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Model;
+using PersistStore.Engine.Retry;
 using PersistStore.Engine.Storage.FileSystems;
 
 namespace PersistStore.Engine.Storage.Sqlite
@@ -23,14 +24,13 @@ namespace PersistStore.Engine.Storage.Sqlite
         private SqliteStore(StoreLocation location, StoreOpenOptions options)
         {
             Location = location;
-            _busyTimeoutMs = (int)Math.Min(int.MaxValue, Math.Max(0, options.BusyTimeout.TotalMilliseconds));
+            _busyTimeoutMs = Milliseconds(options.BusyTimeout);
             _connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = location.Value,
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 Cache = SqliteCacheMode.Private,
                 Pooling = true,
-                DefaultTimeout = (int)Math.Ceiling(_busyTimeoutMs / 1000.0) + 1,
             }.ToString();
         }
 
@@ -77,12 +77,12 @@ namespace PersistStore.Engine.Storage.Sqlite
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
         }
 
-        public T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default)
+        public T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default, RetryPolicy? retry = null)
         {
             cancel.ThrowIfCancellationRequested();
             try
             {
-                using var db = Connect();
+                using var db = Connect(retry == null ? _busyTimeoutMs : Milliseconds(retry.StoreBusyWait));
                 db.BeginImmediate();
                 var result = work(new SqliteSession(db, this));
                 cancel.ThrowIfCancellationRequested();
@@ -92,14 +92,20 @@ namespace PersistStore.Engine.Storage.Sqlite
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
         }
 
-        private SqliteDb Connect()
+        private static int Milliseconds(TimeSpan wait) => (int)Math.Min(int.MaxValue, Math.Max(0, wait.TotalMilliseconds));
+
+        private SqliteDb Connect() => Connect(_busyTimeoutMs);
+
+        private SqliteDb Connect(int busyTimeoutMs)
         {
             var connection = new SqliteConnection(_connectionString);
             var db = new SqliteDb(connection);
             try
             {
+                // Microsoft.Data.Sqlite retries busy statements itself until the command timeout: keep both waits equal.
+                connection.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeoutMs / 1000.0));   // 0 would mean no limit
                 connection.Open();
-                db.Execute($"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864;");
+                db.Execute($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864;");
                 return db;
             }
             catch

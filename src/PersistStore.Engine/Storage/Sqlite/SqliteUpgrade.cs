@@ -8,47 +8,62 @@ using PersistStore.Engine.Model;
 
 namespace PersistStore.Engine.Storage.Sqlite
 {
+    /// <summary>What an upgrade did: the format before and after, and where the backup went (null when already current).</summary>
+    public sealed record UpgradeResult(int From, int To, string? BackupPath);
+
     /// <summary>
-    /// Explicit format upgrades: a consistent backup copy first (SQLite's online backup), then every pending
-    /// migration and the UpgradeStore history entry in one BEGIN IMMEDIATE transaction, so other writers wait and a
-    /// crash leaves either the old format or the new one.
+    /// Explicit format upgrades. Inside one BEGIN IMMEDIATE transaction (other writers wait, so nothing changes
+    /// between the backup and the migration): read the format, copy the store with SQLite's online backup, apply
+    /// every pending migration and log UpgradeStore. A crash leaves either the old format or the new one.
     /// </summary>
     public static class SqliteUpgrade
     {
-        public static int Upgrade(string storePath, string backupPath, StoreOpenOptions options) =>
+        public static UpgradeResult Upgrade(string storePath, string? backupPath, StoreOpenOptions options) =>
             Upgrade(storePath, backupPath, options, SqliteSchema.Migrations);
 
-        internal static int Upgrade(string storePath, string backupPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
+        /// <summary>The backup's default name: beside the store, saying which format it holds and when it was taken.</summary>
+        public static string DefaultBackupPath(string storePath, int fromVersion, DateTime nowUtc) =>
+            Path.Combine(Path.GetDirectoryName(storePath) ?? "",
+                $"{Path.GetFileNameWithoutExtension(storePath)}.format{fromVersion}-{nowUtc:yyyyMMdd-HHmmss}{Path.GetExtension(storePath)}");
+
+        internal static UpgradeResult Upgrade(string storePath, string? backupPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
         {
-            if (File.Exists(backupPath))
-                throw new PersistStoreException("BackupExists", ErrorKind.AlreadyExists, backupPath,
-                    $"The backup file '{backupPath}' already exists. Choose another backup path; an existing file is never overwritten.");
+            if (backupPath != null && File.Exists(backupPath)) throw BackupExists(backupPath);
             int latest = migrations[migrations.Count - 1].Version;
             var location = StoreLocation.ForFile(storePath);
             try
             {
                 using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
                 connection.Open();
-                using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false }.ToString()))
-                {
-                    backup.Open();
-                    connection.BackupDatabase(backup);
-                }
                 using var db = new SqliteDb(connection);
                 db.Execute($"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
                 db.BeginImmediate();
                 int found = int.Parse((string)db.Scalar("SELECT value FROM store_meta WHERE key = 'format_version'")!, CultureInfo.InvariantCulture);
                 if (found > latest) StoreFormat.CheckReadable(location.Display, found, latest);
-                if (found < latest)
+                if (found == latest) return new UpgradeResult(found, found, null);
+
+                var now = DateTime.UtcNow;
+                backupPath ??= DefaultBackupPath(storePath, found, now);
+                if (File.Exists(backupPath)) throw BackupExists(backupPath);
+                // A second connection reads the last committed state, which our write lock keeps current until we commit.
+                using (var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+                using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false }.ToString()))
                 {
-                    SqliteSchema.Apply(db, found, migrations);
-                    SqliteHistoryRows.Append(db, new HistoryDraft(Operations.UpgradeStore, null, null,
-                        $"format {found} -> {latest}; backup '{backupPath}'"), options.Actor, DateTime.UtcNow);
+                    reader.Open();
+                    backup.Open();
+                    reader.BackupDatabase(backup);
                 }
+                SqliteSchema.Apply(db, found, migrations);
+                SqliteHistoryRows.Append(db, new HistoryDraft(Operations.UpgradeStore, null, null,
+                    $"format {found} -> {latest}; backup '{backupPath}'"), options.Actor, now);
                 db.Commit();
-                return latest;
+                return new UpgradeResult(found, latest, backupPath);
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, location); }
         }
+
+        private static PersistStoreException BackupExists(string backupPath) =>
+            new PersistStoreException("BackupExists", ErrorKind.AlreadyExists, backupPath,
+                $"The backup file '{backupPath}' already exists. Choose another backup path; an existing file is never overwritten.");
     }
 }

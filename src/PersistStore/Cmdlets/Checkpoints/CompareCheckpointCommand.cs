@@ -26,9 +26,9 @@ namespace PersistStore.Commands
             ForItem(Run?.ToString() ?? Reference.ToString(), () =>
             {
                 var (backend, _, run) = Resolve(Reference);
-                var checkpoints = new CheckpointService(backend);
+                var checkpoints = new CheckpointService(backend, Caller);
                 var reference = checkpoints.Get(run, Reference.Number, Cancellation);
-                var restore = new RestoreService(backend);
+                var restore = new RestoreService(backend, Caller);
                 if (Difference != null)
                 {
                     foreach (var change in restore.Compare(reference, checkpoints.Get(run, Difference.Number, Cancellation), Cancellation))

@@ -26,10 +26,11 @@ namespace PersistStore.Commands
             ForItem(destination, () =>
             {
                 var (backend, _, run) = Resolve(Checkpoint);
-                var checkpoint = new CheckpointService(backend).Get(run, Checkpoint?.Number, Cancellation);
+                var checkpoint = new CheckpointService(backend, Caller).Get(run, Checkpoint?.Number, Cancellation);
                 if (!ShouldProcess(destination, $"Export checkpoint {checkpoint.Number} of run '{checkpoint.RunName}' ({checkpoint.Files} files, {checkpoint.LogicalBytes} bytes)")) return;
                 var pump = new PipelinePump(3, $"Exporting checkpoint {checkpoint.Number} of '{checkpoint.RunName}'");
-                long bytes = pump.Run(this, () => new RestoreService(backend).Export(checkpoint, destination, Cancellation));
+                var restore = new RestoreService(backend, Caller);
+                long bytes = pump.Run(this, () => restore.Export(checkpoint, destination, Cancellation));
                 WriteVerbose($"Exported {checkpoint.Files} files, {bytes} bytes, to {destination}.");
                 WriteObject(new DirectoryInfo(destination));
             });

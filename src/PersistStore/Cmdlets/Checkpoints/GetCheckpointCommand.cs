@@ -25,7 +25,7 @@ namespace PersistStore.Commands
             ForItem(Run, () =>
             {
                 var (backend, resolved) = OpenStore(createIfMissing: false, Run);
-                var service = new CheckpointService(backend);
+                var service = new CheckpointService(backend, Caller);
                 var found = Latest ? new[] { service.Get(ToRunRef(Run), null, Cancellation) }
                     : Checkpoint != null ? Checkpoint.Select(n => service.Get(ToRunRef(Run), n, Cancellation)).ToArray()
                     : service.List(ToRunRef(Run), Cancellation).ToArray();

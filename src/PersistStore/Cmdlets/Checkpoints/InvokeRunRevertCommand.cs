@@ -26,7 +26,7 @@ namespace PersistStore.Commands
             ForItem(Run?.ToString() ?? Checkpoint?.ToString(), () =>
             {
                 var (backend, _, run) = Resolve(Checkpoint);
-                var restore = new RestoreService(backend);
+                var restore = new RestoreService(backend, Caller);
                 var plan = restore.Revert(run, Checkpoint?.Number, IncludeTags, planOnly: true, cancel: Cancellation);
                 string what = $"Revert run '{plan.Run.Name}' to checkpoint {plan.Target.Number}: {plan.Changes.Count} paths change"
                               + (IncludeTags ? ", tags restored" : "") + "; a safety checkpoint is taken first";

@@ -20,7 +20,8 @@ namespace PersistStore.Commands
                 var (backend, resolved) = OpenStore(createIfMissing: false, Run);
                 if (!ShouldProcess($"run '{Run}' in {resolved.Location.Display}", "Create checkpoint")) return;
                 var pump = new PipelinePump(1, $"Checkpoint of run '{Run}'");
-                var checkpoint = pump.Run(this, () => new CheckpointService(backend).Create(ToRunRef(Run), Message, CheckpointKinds.Manual,
+                var service = new CheckpointService(backend, Caller);
+                var checkpoint = pump.Run(this, () => service.Create(ToRunRef(Run), Message, CheckpointKinds.Manual,
                     CheckpointCmdlet.ReportErrors(pump), CheckpointCmdlet.ReportProgress(pump), Cancellation));
                 WriteVerbose($"Checkpoint {checkpoint.Number} of '{checkpoint.RunName}': {checkpoint.Files} files, {checkpoint.LogicalBytes} bytes, {checkpoint.NewBytes} new bytes stored.");
                 WriteObject(OutputObjects.ToCheckpoint(checkpoint, resolved.Location));

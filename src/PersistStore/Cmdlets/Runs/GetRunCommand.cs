@@ -38,7 +38,7 @@ namespace PersistStore.Commands
         protected override void ProcessRecord()
         {
             var (backend, resolved) = OpenStore(createIfMissing: false);
-            var service = new RunService(backend);
+            var service = new RunService(backend, Caller);
             var filter = new RunFilter
             {
                 NamePatterns = Name ?? Array.Empty<string>(), Ids = Id,

@@ -40,7 +40,7 @@ namespace PersistStore.Commands
                 });
                 if (!ShouldProcess($"run '{Name}'", "Create run")) return;
                 var (backend, resolved) = OpenStore(createIfMissing: true);
-                var run = new RunService(backend).Create(request, Cancellation);
+                var run = new RunService(backend, Caller).Create(request, Cancellation);
                 WriteObject(OutputObjects.ToRun(run, resolved.Location));
             });
         }

@@ -14,7 +14,7 @@ namespace PersistStore.Commands
             var (backend, resolved) = OpenStore(createIfMissing: false, Run);
             ForItem(Run, () =>
             {
-                var service = new RunService(backend);
+                var service = new RunService(backend, Caller);
                 var current = service.Get(ToRunRef(Run), Cancellation);
                 if (!ShouldProcess($"run '{current.Name}' ({current.Id:D}) in {resolved.Location.Display}", "Remove run")) return;
                 var removed = service.Remove(RunRef.ForId(current.Id), Cancellation);

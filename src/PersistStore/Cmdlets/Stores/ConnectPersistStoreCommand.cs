@@ -5,13 +5,17 @@ using PersistStore.Infrastructure;
 
 namespace PersistStore.Commands
 {
-    /// <summary>Makes a store the session default (creating a SQLite store file if none exists there).</summary>
+    /// <summary>
+    /// Makes a store the session default (creating a SQLite store file if none exists there), and/or sets the
+    /// session's default retry budget for waiting on locked runs.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "PersistStore", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
     [OutputType(typeof(StoreInfo))]
     public sealed class ConnectPersistStoreCommand : PersistStoreCmdlet
     {
         private const string PathSet = "Path";
         private const string ConnectionStringSet = "ConnectionString";
+        private const string RetryBudgetSet = "RetryBudget";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
@@ -22,11 +26,23 @@ namespace PersistStore.Commands
         [ValidateNotNullOrEmpty]
         public string ConnectionString { get; set; } = "";
 
+        /// <summary>The session's default budget for waiting on locked runs and a busy store (its own call: it leaves the store as it is).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = RetryBudgetSet)]
+        [ValidateNotNull]
+        public RetryBudget? RetryBudget { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
         {
+            if (RetryBudget != null && ShouldProcess($"retry budget {RetryBudget}", "Set as the session's default retry budget"))
+            {
+                RunspaceSession.Current!.Retry = RetryBudget.Policy;
+                WriteVerbose($"Session retry budget: {RetryBudget}.");
+            }
+            if (ParameterSetName == RetryBudgetSet) return;
+
             var location = ParameterSetName == PathSet
                 ? StoreLocation.ForFile(FullPath(Path))
                 : StoreResolver.Parse(ConnectionString, FullPath);
@@ -35,7 +51,7 @@ namespace PersistStore.Commands
             IStoreBackend backend;
             try { backend = StoreCatalog.Get(resolved, createIfMissing: true, WriteWarning); }
             catch (Engine.Errors.PersistStoreException e) { ThrowTerminatingError(ErrorRecords.From(e)); return; }
-            SessionStores.Set(location);
+            RunspaceSession.Current!.Store = location;
             WriteVerbose($"Session default store: {location.Display}.");
             if (PassThru)
                 WriteObject(OutputObjects.ToStoreInfo(new StoreService(backend).Summarize(Cancellation), resolved));

@@ -10,14 +10,15 @@ namespace PersistStore.Commands
     {
         protected override void EndProcessing()
         {
-            var current = SessionStores.Current;
+            var session = RunspaceSession.Current;
+            var current = session?.Store;
             if (current == null)
             {
                 WriteVerbose("No session default store is set.");
                 return;
             }
             if (ShouldProcess(current.Display, "Disconnect the session's default store"))
-                SessionStores.Clear();
+                session!.Store = null;
         }
     }
 }
