@@ -128,6 +128,7 @@ public class CheckpointCmdletTests : IDisposable
 
         Assert.Empty(Run("Get-Checkpoint job -Store $s").Succeeded().Output);
         Assert.Empty(Run("Get-RunHistory job -Operation CreateCheckpoint -Store $s").Succeeded().Output);
+        Assert.Empty(Run("Get-RunLock -Store $s").Succeeded().Output);   // the checkpoint's implicit lock went with it
         var c = Run("New-Checkpoint job -Store $s").Succeeded().Output.Single();
         Assert.Equal(1, c.Get("Number"));
     }

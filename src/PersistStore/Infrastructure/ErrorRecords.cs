@@ -18,6 +18,7 @@ namespace PersistStore.Infrastructure
             ErrorKind.InvalidData => ErrorCategory.InvalidData,
             ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+            ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
             ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
             _ => ErrorCategory.InvalidOperation,
         };

@@ -3,7 +3,10 @@ using PersistStore.Infrastructure;
 
 namespace PersistStore.Commands
 {
-    /// <summary>Forgets the session's default store; later commands fall back to $env:PERSISTSTORE_STORE or the per-user store.</summary>
+    /// <summary>
+    /// Forgets the session's default store and retry budget; later commands fall back to $env:PERSISTSTORE_STORE
+    /// or the per-user store, and to the default budget. Locks the session holds stay held.
+    /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "PersistStore", SupportsShouldProcess = true)]
     [OutputType(typeof(void))]
     public sealed class DisconnectPersistStoreCommand : PersistStoreCmdlet
@@ -11,14 +14,16 @@ namespace PersistStore.Commands
         protected override void EndProcessing()
         {
             var session = RunspaceSession.Current;
-            var current = session?.Store;
-            if (current == null)
+            if (session?.Store == null && session?.Retry == null)
             {
-                WriteVerbose("No session default store is set.");
+                WriteVerbose("No session default store or retry budget is set.");
                 return;
             }
-            if (ShouldProcess(current.Display, "Disconnect the session's default store"))
-                session!.Store = null;
+            if (ShouldProcess(session.Store?.Display ?? "the session", "Forget the session's default store and retry budget"))
+            {
+                session.Store = null;
+                session.Retry = null;
+            }
         }
     }
 }
