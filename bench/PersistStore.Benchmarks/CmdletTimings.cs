@@ -53,6 +53,10 @@ public static class CmdletTimings
             Report($"Set-RunTag -Append x{operations}", operations / sw.Elapsed.TotalSeconds, "ops/s");
 
             sw.Restart();
+            Invoke(runspace, $"1..{operations} | ForEach-Object {{ Enter-RunLock run-1 | Out-Null; Exit-RunLock run-1 }}", null);
+            Report($"Enter-RunLock + Exit-RunLock x{operations} (uncontended, per pair)", sw.Elapsed.TotalMilliseconds / operations, "ms");
+
+            sw.Restart();
             Invoke(runspace, "Get-Run -Tag nightly | Out-Null", null);
             Report($"Get-Run -Tag nightly ({operations} runs returned)", sw.Elapsed.TotalMilliseconds, "ms");
             return 0;

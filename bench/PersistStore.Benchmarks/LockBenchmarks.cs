@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+using BenchmarkDotNet.Attributes;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Locking;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
+
+namespace PersistStore.Benchmarks;
+
+/// <summary>Uncontended lock cost on a real store file: what every Enter-RunLock / Exit-RunLock pair adds.</summary>
+[MemoryDiagnoser]
+public class LockBenchmarks
+{
+    private string _folder = "";
+    private IStoreBackend _store = null!;
+    private LockService _locks = null!;
+    private RunService _runs = null!;
+    private readonly RunRef _run = RunRef.Parse("locked");
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "persiststore-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+        _store = SqliteStore.Open(Path.Combine(_folder, "bench.pstore"), new StoreOpenOptions { CreateIfMissing = true });
+        var caller = new Caller(new LockSession(LockOwner.NewSession()));
+        _locks = new LockService(_store, caller);
+        _runs = new RunService(_store, caller);
+        _runs.Create(new NewRunRequest { Name = "locked" });
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark(Description = "Enter-RunLock + Exit-RunLock (engine, uncontended)")]
+    public RunLock EnterExit()
+    {
+        _locks.Enter(_run, null, "bench");
+        return _locks.Exit(_run);
+    }
+
+    [Benchmark(Description = "Set-Run on an unlocked run (implicit lock)")]
+    public object SetUnlocked() => _runs.Update(_run, new RunChanges { Description = "d" + _next++ });
+}
