@@ -1,11 +1,9 @@
 using System;
-using System.IO;
 using BenchmarkDotNet.Attributes;
 using PersistStore.Engine.Identity;
 using PersistStore.Engine.Locking;
 using PersistStore.Engine.Runs;
 using PersistStore.Engine.Storage;
-using PersistStore.Engine.Storage.Sqlite;
 
 namespace PersistStore.Benchmarks;
 
@@ -13,7 +11,7 @@ namespace PersistStore.Benchmarks;
 [MemoryDiagnoser]
 public class LockBenchmarks
 {
-    private string _folder = "";
+    private BenchStore _bench = null!;
     private IStoreBackend _store = null!;
     private LockService _locks = null!;
     private RunService _runs = null!;
@@ -23,8 +21,8 @@ public class LockBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "persiststore-bench-" + Guid.NewGuid().ToString("N"))).FullName;
-        _store = SqliteStore.Open(Path.Combine(_folder, "bench.pstore"), new StoreOpenOptions { CreateIfMissing = true });
+        _bench = new BenchStore();
+        _store = _bench.Backend;
         var caller = new Caller(new LockSession(LockOwner.NewSession()));
         _locks = new LockService(_store, caller);
         _runs = new RunService(_store, caller);
@@ -32,11 +30,7 @@ public class LockBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Description = "Enter-RunLock + Exit-RunLock (engine, uncontended)")]
     public RunLock EnterExit()

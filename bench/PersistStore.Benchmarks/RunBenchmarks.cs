@@ -1,11 +1,9 @@
 using System;
-using System.IO;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Runs;
 using PersistStore.Engine.Storage;
-using PersistStore.Engine.Storage.Sqlite;
 
 namespace PersistStore.Benchmarks;
 
@@ -14,7 +12,7 @@ namespace PersistStore.Benchmarks;
 public class RunBenchmarks
 {
     private const int StoreRuns = 100_000;
-    private string _folder = "";
+    private BenchStore _bench = null!;
     private IStoreBackend _store = null!;
     private RunService _runs = null!;
     private int _next;
@@ -22,8 +20,8 @@ public class RunBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "persiststore-bench-" + Guid.NewGuid().ToString("N"))).FullName;
-        _store = SqliteStore.Open(Path.Combine(_folder, "bench.pstore"), new StoreOpenOptions { CreateIfMissing = true });
+        _bench = new BenchStore();
+        _store = _bench.Backend;
         _runs = new RunService(_store);
         var now = DateTime.UtcNow;
         // 100,000 runs: every run tagged 'all', every 2nd 'half', every 100th 'rare' (1,000 runs), every 1000th 'rarer'.
@@ -46,11 +44,7 @@ public class RunBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Description = "New-Run (engine)")]
     public RunRecord NewRun() => _runs.Create(new NewRunRequest { Name = $"new-{_next++}", Tags = new[] { "nightly", "db" } });

@@ -177,8 +177,8 @@ public class LockTests : IDisposable
     [Fact]
     public void LeasesAreRenewedInTheBackgroundWhileTheSessionLives()
     {
-        var taken = Locks(_alice).Enter(Job, TimeSpan.FromSeconds(1), null);
-        Thread.Sleep(2500);
+        var taken = Locks(_alice).Enter(Job, TimeSpan.FromSeconds(2), null);
+        Thread.Sleep(3500);   // beyond the lease: only renewals (every 0.67 s) keep it
         var row = Row()!;
         Assert.Equal(taken.LockId, row.LockId);
         Assert.True(row.ExpiresAt > DateTime.UtcNow, $"lease ran out at {row.ExpiresAt:O}");

@@ -132,4 +132,30 @@ public class CheckpointCmdletTests : IDisposable
         var c = Run("New-Checkpoint job -Store $s").Succeeded().Output.Single();
         Assert.Equal(1, c.Get("Number"));
     }
+
+    [Fact]
+    public void CtrlCStopsARevertAndRunningItAgainCompletesIt()
+    {
+        for (int i = 0; i < 12; i++) TestFiles.Write(Path.Combine(_work, "big", $"blob{i}.bin"), TestFiles.RandomBytes(16 << 20, 200 + i));
+        Run("New-Checkpoint job -Store $s").Succeeded();
+        var checkpointed = DirectoryImage.Capture(_work);
+        Directory.Delete(Path.Combine(_work, "big"), recursive: true);
+
+        using var ps = PowerShell.Create();
+        ps.RunspacePool = _ps.Pool;
+        ps.AddScript("param($s) Invoke-RunRevert job -Checkpoint 1 -Confirm:$false -Store $s").AddParameter("s", Store);
+        var running = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Directory.Exists(Path.Combine(_work, "big")) && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
+        Assert.False(running.IsCompleted, "the revert finished before it could be stopped: make the data larger");
+        ps.Stop();
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Empty(Run("Get-RunLock -Store $s").Succeeded().Output);
+        Assert.Empty(Run("Get-RunHistory job -Operation RevertRun -Store $s").Succeeded().Output);
+
+        var again = Run("Invoke-RunRevert job -Checkpoint 1 -Confirm:$false -Store $s").Succeeded().Output.Single();
+        Assert.Equal(checkpointed, DirectoryImage.Capture(_work));
+        Assert.Equal(1, again.Get("Checkpoint"));
+        Assert.Single(Run("Get-RunHistory job -Operation RevertRun -Store $s").Succeeded().Output);
+    }
 }

@@ -83,9 +83,9 @@ namespace PersistStore.Engine.Locking
         /// Waits (under the caller's budget) while another owner holds it.
         /// </summary>
         public T Mutate<T>(RunRef run, Func<IStoreWriter, RunRecord, DateTime, T> change, CancellationToken cancel = default) =>
-            WaitFor(run, () =>
+            WaitFor(retrying =>
             {
-                RefuseEarlyIfBusy(run, cancel);
+                if (retrying) RefuseEarlyIfBusy(run, cancel);
                 return _store.Write(w =>
                 {
                     var current = RunLookup.Find(w, run);
@@ -112,9 +112,9 @@ namespace PersistStore.Engine.Locking
             if (lease < MinimumLease)
                 throw new PersistStoreException("InvalidLease", ErrorKind.InvalidArgument, lease,
                     $"A lease of {lease} is too short to be renewed in time; give at least {MinimumLease.TotalSeconds:F0} second.");
-            var acquired = WaitFor(run, () =>
+            var acquired = WaitFor(retrying =>
             {
-                RefuseEarlyIfBusy(run, cancel);
+                if (retrying) RefuseEarlyIfBusy(run, cancel);
                 return _store.Write(w =>
                 {
                     var current = RunLookup.Find(w, run);
@@ -160,7 +160,8 @@ namespace PersistStore.Engine.Locking
                 $"took over the lock of {row.Describe()}: {stale}; lock {row.LockId}"), _caller.Actor, now);
         }
 
-        /// <summary>A read first: waiting owners poll without taking the store's write lock from the holder.</summary>
+        /// <summary>Waiting owners poll with a read first, so they do not take the store's write lock from the holder
+        /// (the first attempt goes straight to its transaction: the uncontended case costs one transaction).</summary>
         private void RefuseEarlyIfBusy(RunRef run, CancellationToken cancel)
         {
             var (runId, row) = _store.Read(r =>
@@ -172,10 +173,17 @@ namespace PersistStore.Engine.Locking
             if (row != null && !row.IsHeldBy(Session.Owner) && LockStaleness.Why(row, _caller.Clock()) == null) throw new LockBusy(row);
         }
 
-        private T WaitFor<T>(RunRef run, Func<T> attempt, CancellationToken cancel) =>
-            RetryLoop.Run(_caller.Retry, attempt, e => e is LockBusy,
+        private T WaitFor<T>(Func<bool, T> attempt, CancellationToken cancel)
+        {
+            bool retrying = false;
+            return RetryLoop.Run(_caller.Retry, () =>
+                {
+                    try { return attempt(retrying); }
+                    finally { retrying = true; }
+                }, e => e is LockBusy,
                 outcome => new RunLockedException(((LockBusy)outcome.LastFailure).Holder.RunName, ((LockBusy)outcome.LastFailure).Holder, outcome.Attempts, outcome.Waited),
                 cancel);
+        }
 
         /// <summary>Internal signal between an attempt and the retry loop; callers see RunLockedException.</summary>
         private sealed class LockBusy : Exception

@@ -13,7 +13,7 @@ namespace PersistStore.Engine.Retry
         public int MaxAttempts { get; set; }
         public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(30);
         public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(10);
-        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(1);
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(500);
         /// <summary>0 to 1: each delay is drawn from [delay * (1 - Jitter), delay].</summary>
         public double Jitter { get; set; } = 0.5;
 
