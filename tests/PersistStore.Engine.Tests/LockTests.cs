@@ -130,6 +130,18 @@ public class LockTests : IDisposable
     }
 
     [Fact]
+    public void AHolderOnAnotherHostIsOnlyStaleWhenItsLeaseRunsOut()
+    {
+        using var exited = Process.Start(new ProcessStartInfo("true"))!;
+        exited.WaitForExit();
+        // That pid means nothing on another host: only the lease can tell that a remote holder is gone.
+        HandCrafted(exited.Id, DateTime.UtcNow.AddSeconds(-5), expires: DateTime.UtcNow.AddMinutes(10), host: "other-host");
+        Assert.False(Locks(_bob).List(Job).Single().IsStale);
+        HandCrafted(exited.Id, DateTime.UtcNow.AddSeconds(-5), expires: DateTime.UtcNow.AddSeconds(-1), host: "other-host");
+        Assert.StartsWith("its lease expired", Locks(_bob).List(Job).Single().StaleReason);
+    }
+
+    [Fact]
     public void AnImplicitMutationTakesOverAStaleLockInItsOwnTransaction()
     {
         HandCrafted(Environment.ProcessId, Actor.Current.ProcessStartUtc, expires: DateTime.UtcNow.AddSeconds(-1));
@@ -257,12 +269,12 @@ public class LockTests : IDisposable
         Assert.All(Enumerable.Range(0, 200), _ => Assert.InRange(policy.DelayAfter(4, random).TotalMilliseconds, 40, 80));
     }
 
-    private RunLock HandCrafted(int pid, DateTime processStart, DateTime expires)
+    private RunLock HandCrafted(int pid, DateTime processStart, DateTime expires, string? host = null)
     {
         var runId = _backend.Read(r => r.FindRunByName("job")!.Id);
         var row = new RunLock
         {
-            RunId = runId, RunName = "job", LockId = Guid.NewGuid(), SessionToken = Guid.NewGuid(), User = "ghost", Host = Environment.MachineName,
+            RunId = runId, RunName = "job", LockId = Guid.NewGuid(), SessionToken = Guid.NewGuid(), User = "ghost", Host = host ?? Environment.MachineName,
             ProcessId = pid, ProcessStartUtc = processStart, AcquiredAt = DateTime.UtcNow.AddMinutes(-1), RenewedAt = DateTime.UtcNow.AddMinutes(-1),
             ExpiresAt = expires, Lease = TimeSpan.FromSeconds(30),
         };
