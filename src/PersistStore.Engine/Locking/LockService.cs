@@ -53,7 +53,8 @@ namespace PersistStore.Engine.Locking
             _store.Read(r =>
             {
                 var now = _caller.Clock();
-                IEnumerable<RunLock> rows = run == null ? r.ListLocks() : new[] { r.FindLock(RunLookup.Find(r, run).Id) }.Where(l => l != null)!;
+                var one = run == null ? null : r.FindLock(RunLookup.Find(r, run).Id);
+                IEnumerable<RunLock> rows = run == null ? r.ListLocks() : one == null ? Array.Empty<RunLock>() : new[] { one };
                 return (IReadOnlyList<RunLockState>)rows.Select(l => new RunLockState(l, LockStaleness.Why(l, now))).ToList();
             }, cancel);
 
