@@ -232,7 +232,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void AFileThatKeepsChangingWhileReadIsReportedAndNoCheckpointIsRecorded()
+    public async System.Threading.Tasks.Task AFileThatKeepsChangingWhileReadIsReportedAndNoCheckpointIsRecorded()
     {
         string path = Path.Combine(_work, "growing.log");
         TestFiles.Write(path, TestFiles.RandomBytes(24 << 20, 3));
@@ -252,7 +252,7 @@ public class CheckpointTests : IDisposable
         var reported = new System.Collections.Concurrent.ConcurrentBag<PersistStoreException>();
         var refused = Assert.Throws<PersistStoreException>(() => _checkpoints.Create(Job, null, report: reported.Add));
         stop.Cancel();
-        writer.Wait();
+        await writer;
         Assert.Equal("CheckpointRefused", refused.ErrorId);
         var changed = Assert.Single(reported);
         Assert.Equal("FileChangedWhileReading", changed.ErrorId);

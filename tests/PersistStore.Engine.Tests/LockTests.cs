@@ -82,14 +82,14 @@ public class LockTests : IDisposable
     }
 
     [Fact]
-    public void AWaiterGetsTheLockWhenTheHolderExits()
+    public async Task AWaiterGetsTheLockWhenTheHolderExits()
     {
         Locks(_alice).Enter(Job, null, null);
         var waiter = Task.Run(() => Locks(_bob, RetryPolicy.ForTimeout(TimeSpan.FromSeconds(30))).Enter(Job, null, "next"));
         Thread.Sleep(300);
         Assert.False(waiter.IsCompleted);
         Locks(_alice).Exit(Job);
-        var taken = waiter.GetAwaiter().GetResult();
+        var taken = await waiter;
         Assert.Equal(taken.LockId, Row()!.LockId);
         Assert.Equal("next", Row()!.Reason);
         Assert.True(Row()!.IsHeldBy(_bob.Owner));
