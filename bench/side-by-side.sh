@@ -12,8 +12,11 @@ reps=${2:-3}
 
 command -v restic >/dev/null && command -v borg >/dev/null && command -v lz4 >/dev/null || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq restic borgbackup lz4 >/dev/null; }
-dotnet build -c Release "$repo/bench/PersistStore.Benchmarks" -v q -nologo >/dev/null
-ps=(dotnet "$repo/bench/PersistStore.Benchmarks/bin/Release/net10.0/PersistStore.Benchmarks.dll")
+# The engine's command line, published ReadyToRun as a shipped tool would be: restic and borg start as compiled
+# programs too. (In a PowerShell session the engine is compiled once, by the session's first command.)
+dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$repo/bench/PersistStore.Benchmarks" \
+  -o "$work/ps-cli" -v q -nologo >/dev/null
+ps=(dotnet "$work/ps-cli/PersistStore.Benchmarks.dll")
 mkdir -p "$work"
 [ -d "$work/pristine" ] || python3 "$shared/bench/gen_data.py" "$work/pristine" --seed 1 >/dev/null
 export RESTIC_PASSWORD=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes

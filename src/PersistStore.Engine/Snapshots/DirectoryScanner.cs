@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Trees;
 
@@ -24,6 +26,10 @@ namespace PersistStore.Engine.Snapshots
             return top;
         }
 
+        /// <summary>
+        /// Lists one folder, then its subfolders on all cores: a scan is one lstat per entry, and two cores halve a
+        /// large tree's wall time (the order of children is restored by the sort).
+        /// </summary>
         private static void Fill(FileSystemEntry dir, DirectoryInfo info, Action<PersistStoreException> report, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
@@ -34,6 +40,7 @@ namespace PersistStore.Engine.Snapshots
                 report(Unreadable(info.FullName, e));
                 return;
             }
+            var subfolders = new List<(FileSystemEntry Entry, DirectoryInfo Info)>();
             foreach (var child in children)
             {
                 var entry = new FileSystemEntry
@@ -48,7 +55,7 @@ namespace PersistStore.Engine.Snapshots
                 else if (child is DirectoryInfo sub)
                 {
                     entry.Kind = EntryKind.Directory;
-                    Fill(entry, sub, report, cancel);
+                    subfolders.Add((entry, sub));
                 }
                 else
                 {
@@ -58,6 +65,18 @@ namespace PersistStore.Engine.Snapshots
                 dir.Children.Add(entry);
             }
             dir.Children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            if (subfolders.Count == 1) Fill(subfolders[0].Entry, subfolders[0].Info, report, cancel);
+            else if (subfolders.Count > 1)
+            {
+                try
+                {
+                    Parallel.ForEach(subfolders, new ParallelOptions { CancellationToken = cancel }, s => Fill(s.Entry, s.Info, report, cancel));
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+            }
         }
 
         public static PersistStoreException Unreadable(string path, Exception e) =>

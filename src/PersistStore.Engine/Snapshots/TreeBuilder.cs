@@ -58,8 +58,11 @@ namespace PersistStore.Engine.Snapshots
         {
             var toRead = new List<FileSystemEntry>();
             if (parentRoot == null) Match(null, root, null, null, toRead, cancel);
-            else _store.Read(r => Match(r, root, parentRoot, TreeStore.Load(r, parentRoot.Value), toRead, cancel), cancel);
-
+            else
+            {
+                var parentTrees = TreeStore.LoadAll(_store, parentRoot.Value, cancel);
+                Match(parentTrees, root, parentRoot, parentTrees[parentRoot.Value], toRead, cancel);
+            }
             using var writer = new BlobWriter(_store, cancel);
             var chunker = new FileChunker(_cdc, writer, _known, _report);
             long bytesToRead = toRead.Sum(f => f.Size), filesDone = 0, bytesDone = 0;
@@ -77,7 +80,6 @@ namespace PersistStore.Engine.Snapshots
                 throw new PersistStoreException("CheckpointRefused", ErrorKind.InvalidOperation, root.FullPath,
                     $"No checkpoint was recorded for '{root.FullPath}': some files could not be read completely (see the errors before this one). Nothing in the store changed that a checkpoint refers to.");
             foreach (var kv in results) _chunks[kv.Key] = kv.Value!;
-
             long files = 0, dirs = 0, logical = 0;
             var rootId = WriteTree(root, writer, ref files, ref dirs, ref logical);
             writer.Complete();
@@ -88,7 +90,7 @@ namespace PersistStore.Engine.Snapshots
         /// Pairs each scanned entry with the parent checkpoint's: files that match keep their chunks unread, and a
         /// folder whose every entry matches (recursively) keeps its stored tree. Returns whether dir is unchanged.
         /// </summary>
-        private bool Match(IStoreReader? reader, FileSystemEntry dir, BlobId? parentId, Tree? parent, List<FileSystemEntry> toRead, CancellationToken cancel)
+        private bool Match(IReadOnlyDictionary<BlobId, Tree>? parentTrees, FileSystemEntry dir, BlobId? parentId, Tree? parent, List<FileSystemEntry> toRead, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
             var previous = parent?.Entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -114,7 +116,7 @@ namespace PersistStore.Engine.Snapshots
                         break;
                     case EntryKind.Directory:
                         var oldTree = old?.Kind == EntryKind.Directory ? old.Subtree : null;
-                        bool subtreeSame = Match(reader, child, oldTree, oldTree == null ? null : TreeStore.Load(reader!, oldTree.Value), toRead, cancel);
+                        bool subtreeSame = Match(parentTrees, child, oldTree, oldTree == null ? null : parentTrees![oldTree.Value], toRead, cancel);
                         same = same && subtreeSame;
                         break;
                     case EntryKind.Symlink:
@@ -179,17 +181,6 @@ namespace PersistStore.Engine.Snapshots
                     Count(child, ref files, ref dirs, ref logical);
                 }
             }
-        }
-    }
-
-    /// <summary>Reads and decodes stored trees.</summary>
-    public static class TreeStore
-    {
-        public static Tree Load(IStoreReader reader, BlobId id)
-        {
-            var blob = reader.ReadBlob(id) ?? throw new StoreFormatException("TreeMissing", id.ToString(),
-                $"The directory listing {id} is missing from the store. Run Test-PersistStore; the store may be damaged.");
-            return TreeCodec.Decode(id, BlobCodec.Decode(id, blob.PlainSize, blob.Codec, blob.Data));
         }
     }
 }
