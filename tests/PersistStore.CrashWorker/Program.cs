@@ -20,8 +20,9 @@ switch (args[0])
         string folder = new RunService(store).Get(run).Path!;
         for (int i = 0; i < int.Parse(args[3]); i++)
         {
-            // New content every round, so each checkpoint chunks, compresses and stores megabytes.
-            var bytes = new byte[4 << 20];
+            // New content every round, so each checkpoint chunks, compresses and stores megabytes: 16 MiB is two
+            // blob batches, so a kill often lands after a batch is committed and before the checkpoint is.
+            var bytes = new byte[16 << 20];
             new Random(Environment.ProcessId * 1000 + i).NextBytes(bytes);
             File.WriteAllBytes(Path.Combine(folder, $"data-{i % 4}.bin"), bytes);
             checkpoints.Create(run, $"worker {i}");

@@ -56,15 +56,15 @@ public class ChunkingTests
         var text = TestFiles.TextBytes(100_000, 1);
         var packed = BlobCodec.Encode(text);
         Assert.Equal(BlobCodecKind.Lz4, packed.Codec);
-        Assert.True(packed.Data.Length < text.Length / 2);
-        Assert.Equal(text, BlobCodec.Decode(packed.Id, packed.PlainSize, packed.Codec, packed.Data));
+        Assert.True(packed.Length < text.Length / 2);
+        Assert.Equal(text, BlobCodec.Decode(packed.Id, packed.PlainSize, packed.Codec, packed.Bytes.ToArray()));
 
         var noise = TestFiles.RandomBytes(100_000, 2);
         var raw = BlobCodec.Encode(noise);
         Assert.Equal(BlobCodecKind.Raw, raw.Codec);
-        Assert.Equal(noise, raw.Data);
+        Assert.Equal(noise, raw.Bytes.ToArray());
 
-        var damaged = (byte[])raw.Data.Clone();
+        var damaged = raw.Bytes.ToArray();
         damaged[500] ^= 1;
         Assert.Equal("BlobDamaged", Assert.Throws<StoreFormatException>(() => BlobCodec.Decode(raw.Id, raw.PlainSize, raw.Codec, damaged)).ErrorId);
         Assert.Equal(BlobCodecKind.Raw, BlobCodec.Encode(Array.Empty<byte>()).Codec);

@@ -7,21 +7,47 @@ namespace PersistStore.Engine.Compression
 {
     public enum BlobCodecKind : byte { Raw = 0, Lz4 = 1 }
 
-    /// <summary>A blob as stored: its id (SHA-256 of the plain bytes), plain size and encoded bytes.</summary>
+    /// <summary>
+    /// A blob as stored: its id (SHA-256 of the plain bytes), plain size and encoded bytes: the first Length bytes
+    /// of Data. Blobs made for writing hold a pooled buffer, given back by Release once stored: a fresh array per
+    /// chunk was garbage on the large object heap and set the checkpoint's peak memory.
+    /// </summary>
     public sealed class EncodedBlob
     {
+        private bool _pooled;
+
         public EncodedBlob(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
+            : this(id, plainSize, codec, data, data.Length, pooled: false)
+        { }
+
+        private EncodedBlob(BlobId id, int plainSize, BlobCodecKind codec, byte[] data, int length, bool pooled)
         {
             Id = id;
             PlainSize = plainSize;
             Codec = codec;
             Data = data;
+            Length = length;
+            _pooled = pooled;
         }
+
+        internal static EncodedBlob Pooled(BlobId id, int plainSize, BlobCodecKind codec, byte[] buffer, int length) =>
+            new EncodedBlob(id, plainSize, codec, buffer, length, pooled: true);
 
         public BlobId Id { get; }
         public int PlainSize { get; }
         public BlobCodecKind Codec { get; }
         public byte[] Data { get; }
+        public int Length { get; }
+
+        public ReadOnlySpan<byte> Bytes => Data.AsSpan(0, Length);
+
+        /// <summary>Gives a pooled buffer back; the blob must not be used afterwards. Nothing happens for other blobs.</summary>
+        public void Release()
+        {
+            if (!_pooled) return;
+            _pooled = false;
+            System.Buffers.ArrayPool<byte>.Shared.Return(Data);
+        }
     }
 
     /// <summary>LZ4 (fast level) per blob; stored raw when LZ4 does not make it smaller. Reads re-hash everything.</summary>
@@ -32,18 +58,12 @@ namespace PersistStore.Engine.Compression
         /// <summary>The scratch buffer is pooled: a fresh worst-case buffer per chunk cost more system time than LZ4.</summary>
         public static EncodedBlob Encode(ReadOnlySpan<byte> plain, BlobId id)
         {
-            var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(plain.Length));
-            try
-            {
-                int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, scratch, LZ4Level.L00_FAST);
-                if (encoded > 0 && encoded < plain.Length)
-                    return new EncodedBlob(id, plain.Length, BlobCodecKind.Lz4, scratch.AsSpan(0, encoded).ToArray());
-                return new EncodedBlob(id, plain.Length, BlobCodecKind.Raw, plain.ToArray());
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
-            }
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, LZ4Codec.MaximumOutputSize(plain.Length)));
+            int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, buffer, LZ4Level.L00_FAST);
+            if (encoded > 0 && encoded < plain.Length)
+                return EncodedBlob.Pooled(id, plain.Length, BlobCodecKind.Lz4, buffer, encoded);
+            plain.CopyTo(buffer);
+            return EncodedBlob.Pooled(id, plain.Length, BlobCodecKind.Raw, buffer, plain.Length);
         }
 
         /// <summary>Decodes and checks the bytes against the id: a damaged blob is an error, never silent.</summary>

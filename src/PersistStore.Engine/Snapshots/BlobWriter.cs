@@ -56,7 +56,7 @@ namespace PersistStore.Engine.Snapshots
                 foreach (var item in _queue.GetConsumingEnumerable(_cancel))
                 {
                     batch.Add(item);
-                    bytes += item.Item1.Data.Length;
+                    bytes += item.Item1.Length;
                     if (bytes >= BatchBytes || (_queue.Count == 0 && batch.Count >= 16)) Flush(batch, ref bytes);
                 }
                 Flush(batch, ref bytes);
@@ -74,6 +74,7 @@ namespace PersistStore.Engine.Snapshots
             var (count, stored) = _store.Write(w => w.PutBlobs(batch), _cancel);
             Interlocked.Add(ref _newBlobs, count);
             Interlocked.Add(ref _newBytes, stored);
+            foreach (var (blob, _) in batch) blob.Release();   // stored: the buffers go back to the pool
             batch.Clear();
             bytes = 0;
         }

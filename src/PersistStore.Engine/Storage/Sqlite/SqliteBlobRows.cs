@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Model;
 
@@ -30,10 +31,15 @@ namespace PersistStore.Engine.Storage.Sqlite
             return new EncodedBlob(id, r.GetInt32(0), (BlobCodecKind)r.GetByte(1), (byte[])r.GetValue(2));
         }
 
+        /// <summary>
+        /// Inserts the blobs the store lacks. The row is created with a zero blob of the right length and the bytes
+        /// are then written into it with SQLite's incremental blob I/O, straight from the (pooled) buffer: binding
+        /// the buffer as a parameter would copy it into a new array first.
+        /// </summary>
         public static (int Count, long Bytes) Put(SqliteDb db, IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs)
         {
-            using var cmd = db.Command("INSERT OR IGNORE INTO blobs (id, kind, plain_size, codec, data) VALUES ($id, $kind, $size, $codec, $data)",
-                ("$id", null), ("$kind", null), ("$size", null), ("$codec", null), ("$data", null));
+            using var cmd = db.Command("INSERT OR IGNORE INTO blobs (id, kind, plain_size, codec, data) VALUES ($id, $kind, $size, $codec, zeroblob($length)) RETURNING rowid",
+                ("$id", null), ("$kind", null), ("$size", null), ("$codec", null), ("$length", null));
             cmd.Prepare();
             int count = 0;
             long bytes = 0;
@@ -43,12 +49,15 @@ namespace PersistStore.Engine.Storage.Sqlite
                 cmd.Parameters["$kind"].Value = (int)kind;
                 cmd.Parameters["$size"].Value = blob.PlainSize;
                 cmd.Parameters["$codec"].Value = (int)blob.Codec;
-                cmd.Parameters["$data"].Value = blob.Data;
-                if (cmd.ExecuteNonQuery() == 1)
+                cmd.Parameters["$length"].Value = blob.Length;
+                if (cmd.ExecuteScalar() is not long rowid) continue;   // already stored
+                if (blob.Length > 0)
                 {
-                    count++;
-                    bytes += blob.Data.Length;
+                    using var stream = new SqliteBlob(db.Connection, "blobs", "data", rowid);
+                    stream.Write(blob.Data, 0, blob.Length);
                 }
+                count++;
+                bytes += blob.Length;
             }
             return (count, bytes);
         }
