@@ -12,6 +12,8 @@ namespace PersistStore.Engine.Locking
     {
         /// <summary>Start times are read back with clock-tick rounding; a reused pid starts far later than this.</summary>
         private static readonly TimeSpan StartTolerance = TimeSpan.FromSeconds(1);
+        /// <summary>Checked once: elsewhere every staleness check (one per poll) would pay for a failed file open.</summary>
+        private static readonly bool HasProcFs = Directory.Exists("/proc/self");
 
         public static bool IsThisHost(string host) => string.Equals(host, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
 
@@ -34,6 +36,7 @@ namespace PersistStore.Engine.Locking
         /// <summary>A killed child whose parent has not reaped it yet still has a pid; it will never run again.</summary>
         private static bool IsZombie(int processId)
         {
+            if (!HasProcFs) return false;
             try
             {
                 string stat = File.ReadAllText($"/proc/{processId}/stat");

@@ -76,7 +76,7 @@ namespace PersistStore.Engine.Runs
         {
             string? path = changes.Path == null ? null : ValidatePath(changes.Path);
             foreach (var name in changes.RemoveProperties ?? Array.Empty<string>()) PropertyRules.ValidateName(name);
-            return Mutate(run, Operations.UpdateRun, current =>
+            return Change(run, Operations.UpdateRun, current =>
             {
                 var baseSet = changes.ReplaceProperties ? PropertyRules.EmptySet() : PropertyRules.Copy(current.Properties);
                 return current with
@@ -92,7 +92,7 @@ namespace PersistStore.Engine.Runs
         {
             var given = tags.ToList();
             var normalized = TagList.Normalize(given);
-            return Mutate(run, Operations.SetTags,
+            return Change(run, Operations.SetTags,
                 current => current with { Tags = append ? TagList.Append(current.Tags, normalized) : normalized },
                 ChangeDetails.TagsSet, cancel);
         }
@@ -101,7 +101,7 @@ namespace PersistStore.Engine.Runs
         {
             var removed = tags.ToList();
             foreach (var tag in removed) TagList.ValidateOne(tag);
-            return Mutate(run, Operations.RemoveTags, current => current with { Tags = TagList.Without(current.Tags, removed) },
+            return Change(run, Operations.RemoveTags, current => current with { Tags = TagList.Without(current.Tags, removed) },
                 ChangeDetails.TagsRemoved, cancel);
         }
 
@@ -117,13 +117,12 @@ namespace PersistStore.Engine.Runs
             return removed;
         }
 
-        /// <summary>Writes a whole new state of the run (used to roll back to an earlier one); logged as the operation given.</summary>
-        public RunRecord Replace(RunRef run, string operation, Func<RunRecord, RunRecord> change,
+        /// <summary>
+        /// One change of the run's record under its lock, logged as the operation given (the services' own changes,
+        /// and a transaction's rollback to an earlier state); a change that changes nothing writes nothing.
+        /// </summary>
+        public RunRecord Change(RunRef run, string operation, Func<RunRecord, RunRecord> change,
             Func<RunRecord, RunRecord, string> describe, CancellationToken cancel = default) =>
-            Mutate(run, operation, change, describe, cancel);
-
-        private RunRecord Mutate(RunRef run, string operation, Func<RunRecord, RunRecord> change,
-            Func<RunRecord, RunRecord, string> describe, CancellationToken cancel) =>
             _locks.Mutate(run, (w, current, now) =>
             {
                 var next = change(current);

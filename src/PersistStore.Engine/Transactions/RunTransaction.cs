@@ -101,7 +101,7 @@ namespace PersistStore.Engine.Transactions
         }
 
         private RunRecord RestoreRecord(RunService runs, RunRef id) =>
-            runs.Replace(id, Operations.RollbackRun,
+            runs.Change(id, Operations.RollbackRun,
                 current => current with
                 {
                     Description = Start.Description, Path = Start.Path,

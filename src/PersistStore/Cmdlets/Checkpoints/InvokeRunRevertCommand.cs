@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using PersistStore.Completion;
 using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Runs;
 using PersistStore.Infrastructure;
 
 namespace PersistStore.Commands
@@ -27,16 +28,21 @@ namespace PersistStore.Commands
             {
                 var (backend, _, run) = Resolve(Checkpoint);
                 var restore = new RestoreService(backend, Caller);
-                var plan = restore.Revert(run, Checkpoint?.Number, IncludeTags, planOnly: true, cancel: Cancellation);
-                string what = $"Revert run '{plan.Run.Name}' to checkpoint {plan.Target.Number}: {plan.Changes.Count} paths change"
+                // The plan (a scan and a compare) is only worth making for a user who sees it: -WhatIf or a prompt.
+                // The revert itself plans again against the directory as it is after the answer.
+                var plan = WhatIfRequested || ConfirmRequested ? restore.Revert(run, Checkpoint?.Number, IncludeTags, planOnly: true, cancel: Cancellation) : null;
+                var target = plan?.Target ?? new CheckpointService(backend, Caller).Get(run, Checkpoint?.Number, Cancellation);
+                var current = plan?.Run ?? new RunService(backend, Caller).Get(RunRef.ForId(target.RunId), Cancellation);
+                string what = $"Revert run '{current.Name}' to checkpoint {target.Number}: "
+                              + (plan == null ? "" : $"{plan.Changes.Count} paths change")
                               + (IncludeTags ? ", tags restored" : "") + "; a safety checkpoint is taken first";
-                if (WhatIfRequested)
+                if (plan != null && WhatIfRequested)
                 {
-                    foreach (var change in plan.Changes) ShouldProcess($"{plan.Run.Name}: {change.Path}", $"{change.Change} ({change.Detail})");
+                    foreach (var change in plan.Changes) ShouldProcess($"{current.Name}: {change.Path}", $"{change.Change} ({change.Detail})");
                 }
-                if (!ShouldProcess(plan.Run.Path!, what)) return;
-                var pump = new PipelinePump(4, $"Reverting run '{plan.Run.Name}' to checkpoint {plan.Target.Number}");
-                var result = pump.Run(this, () => restore.Revert(run, plan.Target.Number, IncludeTags, planOnly: false, CheckpointCmdlet.ReportErrors(pump), Cancellation));
+                if (!ShouldProcess(current.Path ?? current.Name, what)) return;
+                var pump = new PipelinePump(4, $"Reverting run '{current.Name}' to checkpoint {target.Number}");
+                var result = pump.Run(this, () => restore.Revert(run, target.Number, IncludeTags, planOnly: false, CheckpointCmdlet.ReportErrors(pump), Cancellation));
                 WriteObject(new RevertResult
                 {
                     RunName = result.Run.Name, Checkpoint = result.Target.Number, SafetyCheckpoint = result.Safety?.Number,
@@ -45,6 +51,11 @@ namespace PersistStore.Commands
                 });
             });
         }
+
+        /// <summary>Whether ShouldProcess will prompt: -Confirm, or $ConfirmPreference at or below this cmdlet's High impact.</summary>
+        private bool ConfirmRequested =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) ? ((SwitchParameter)c).IsPresent
+                : GetVariableValue("ConfirmPreference") is not ConfirmImpact preference || preference != ConfirmImpact.None;
 
         private bool WhatIfRequested =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
