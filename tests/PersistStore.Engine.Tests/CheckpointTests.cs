@@ -129,18 +129,36 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void RevertRewritesOnlyFilesThatDiffer()
+    public void RevertRewritesOnlyFilesThatDifferAndLeavesEveryOtherPathUntouched()
     {
         TestFiles.Sample(_work);
         _checkpoints.Create(Job, null);
-        string untouched = Path.Combine(_work, "data", "big.bin");
-        long inode = new FileInfo(untouched).Length;
-        var before = File.GetCreationTimeUtc(untouched);
         File.WriteAllText(Path.Combine(_work, "readme.txt"), "changed");
+        var before = FileIdentity.Capture(_work);
         var result = _restore.Revert(Job, 1, false, false);
         Assert.Equal(new[] { "readme.txt" }, result.Changes.Select(c => c.Path));
-        Assert.Equal(before, File.GetCreationTimeUtc(untouched));
-        Assert.Equal(inode, new FileInfo(untouched).Length);
+        var after = FileIdentity.Capture(_work);
+        // Same inode and change time: not rewritten, and not even chmod-ed or touched (either moves the change time).
+        foreach (var (path, identity) in before.Where(p => p.Key != "readme.txt" && p.Key != "."))
+            Assert.Equal((path, identity), (path, after[path]));
+        Assert.NotEqual(before["readme.txt"].Inode, after["readme.txt"].Inode);   // replaced by rename, not written in place
+        Assert.Equal(DirectoryImage.Capture(Export(_checkpoints.Get(Job, 1))), DirectoryImage.Capture(_work));
+    }
+
+    [Fact]
+    public void RevertOfAMutatedSubfolderRestoresItAndItsTimesExactly()
+    {
+        TestFiles.Sample(_work);
+        var first = _checkpoints.Create(Job, null);
+        var expected = DirectoryImage.Capture(_work);
+        string folder = Path.Combine(_work, "data");
+        File.WriteAllText(Path.Combine(folder, "new.txt"), "new");
+        File.Delete(Directory.GetFiles(folder).First(f => !f.EndsWith("new.txt", StringComparison.Ordinal)));
+        Directory.CreateDirectory(Path.Combine(_work, "extra", "deeper"));
+        var result = _restore.Revert(Job, first.Number, false, false);
+        Assert.Contains(result.Changes, c => c.Path == "data/new.txt" && c.Change == ChangeKind.Added);
+        Assert.Contains(result.Changes, c => c.Path == "extra" && c.Change == ChangeKind.Added);
+        Assert.Equal(expected, DirectoryImage.Capture(_work));   // includes the folders' own modification times
     }
 
     [Fact]

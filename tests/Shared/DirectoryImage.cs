@@ -86,3 +86,19 @@ public static class TestFiles
         }
     }
 }
+
+/// <summary>Inode and change time of every path (Linux `stat`): what tells a rewritten or re-chmod-ed file from an untouched one.</summary>
+public static class FileIdentity
+{
+    public static System.Collections.Generic.Dictionary<string, (long Inode, string ChangeTime)> Capture(string root)
+    {
+        var paths = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Prepend(root).ToList();
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", "") { RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "%i %.9Z" }.Concat(paths)) psi.ArgumentList.Add(a);
+        using var stat = System.Diagnostics.Process.Start(psi)!;
+        var lines = stat.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        stat.WaitForExit();
+        return paths.Select((p, i) => (Key: Path.GetRelativePath(root, p).Replace('\\', '/'), Parts: lines[i].Split(' ')))
+            .ToDictionary(x => x.Key, x => (long.Parse(x.Parts[0], System.Globalization.CultureInfo.InvariantCulture), x.Parts[1]));
+    }
+}

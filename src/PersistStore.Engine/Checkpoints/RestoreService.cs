@@ -60,7 +60,7 @@ namespace PersistStore.Engine.Checkpoints
 
         public IReadOnlyList<PathChange> CompareWithLive(CheckpointRecord reference, string folder, CancellationToken cancel = default)
         {
-            var live = DirectoryScanner.Scan(folder, e => throw e, cancel);
+            var live = CurrentEntry.FromScan(DirectoryScanner.Scan(folder, e => throw e, cancel));
             return _store.Read(r =>
             {
                 var plan = new TreeSync(r, _cdc, apply: false, cancel);
@@ -87,12 +87,16 @@ namespace PersistStore.Engine.Checkpoints
             var locks = new LockService(_store, _caller);
             using var held = locks.Hold(RunRef.ForId(current.Id), $"Invoke-RunRevert to checkpoint {target.Number}", cancel);
             var safety = checkpoints.Create(RunRef.ForId(current.Id), $"before revert to checkpoint {target.Number}", CheckpointKinds.Safety, report, null, cancel);
-            var applied = _store.Read(r =>
+            // The safety checkpoint has just recorded the folder as it is: the walk compares the target with it by id,
+            // so only folders that differ are read (from the store) and touched (on disk).
+            var sync = _store.Read(r =>
             {
-                var sync = new TreeSync(r, _cdc, apply: true, cancel);
-                sync.Sync(TreeStore.Load(r, target.RootTree), folder, DirectoryScanner.Scan(folder, e => throw e, cancel));
-                return sync.Changes;
+                var walk = new TreeSync(r, _cdc, apply: true, cancel);
+                walk.Sync(TreeStore.Load(r, target.RootTree), folder, CurrentEntry.FromCheckpoint(r, safety.RootTree, folder));
+                return walk;
             }, cancel);
+            sync.WriteFiles(_store, cancel);
+            var applied = sync.Changes;
             var restored = locks.Mutate(RunRef.ForId(current.Id), (w, now, time) =>
             {
                 var next = now with

@@ -69,16 +69,32 @@ namespace PersistStore.Engine.Compression
         /// <summary>Decodes and checks the bytes against the id: a damaged blob is an error, never silent.</summary>
         public static byte[] Decode(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
         {
-            byte[] plain;
-            if (codec == BlobCodecKind.Raw) plain = data;
-            else
+            if (codec == BlobCodecKind.Raw && data.Length == plainSize)
             {
-                plain = new byte[plainSize];
-                int decoded = LZ4Codec.Decode(data, 0, data.Length, plain, 0, plainSize);
-                if (decoded != plainSize) throw Damaged(id, "it does not decompress to its recorded size");
+                Verify(id, data);
+                return data;
             }
-            if (plain.Length != plainSize || !BlobId.Of(plain).Equals(id)) throw Damaged(id, "its content does not match its id");
+            var plain = new byte[plainSize];
+            DecodeInto(id, plainSize, codec, data, plain);
             return plain;
+        }
+
+        /// <summary>Decodes into plain (at least plainSize long) and checks the result against the id.</summary>
+        public static void DecodeInto(BlobId id, int plainSize, BlobCodecKind codec, ReadOnlySpan<byte> data, Span<byte> plain)
+        {
+            if (codec == BlobCodecKind.Raw)
+            {
+                if (data.Length != plainSize) throw Damaged(id, "its stored size differs from its recorded size");
+                data.CopyTo(plain);
+            }
+            else if (plainSize > 0 && LZ4Codec.Decode(data, plain.Slice(0, plainSize)) != plainSize)
+                throw Damaged(id, "it does not decompress to its recorded size");
+            Verify(id, plain.Slice(0, plainSize));
+        }
+
+        private static void Verify(BlobId id, ReadOnlySpan<byte> plain)
+        {
+            if (!BlobId.Of(plain).Equals(id)) throw Damaged(id, "its content does not match its id");
         }
 
         private static PersistStoreException Damaged(BlobId id, string why) =>

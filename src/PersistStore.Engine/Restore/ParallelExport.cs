@@ -1,9 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Snapshots;
 using PersistStore.Engine.Storage;
@@ -12,9 +9,7 @@ using PersistStore.Engine.Trees;
 namespace PersistStore.Engine.Restore
 {
     /// <summary>
-    /// Export into an empty folder on all cores: folders and links first, then the files (largest first, so one
-    /// big file does not run alone at the end), each worker in its own read transaction (a checkpoint never
-    /// changes, so every worker sees the same content); folder modes and times last, deepest first.
+    /// Export into an empty folder: folders and links first, then the files on all cores, folder modes and times last.
     /// </summary>
     internal static class ParallelExport
     {
@@ -28,22 +23,8 @@ namespace PersistStore.Engine.Restore
                 return 0;
             }, cancel);
 
-            var queue = files.OrderByDescending(f => f.Entry.Size).ToArray();
-            int next = -1;
-            long written = 0;
-            var workers = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => Task.Run(() => store.Read(r =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < queue.Length)
-                    Interlocked.Add(ref written, TreeSync.WriteFile(r, queue[i].Entry, queue[i].Path, durable: false, cancel));
-                return 0;
-            }, cancel))).ToArray();
-            try { Task.WaitAll(workers); }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            }
-            foreach (var (entry, path, _) in folders.OrderByDescending(f => f.Depth)) TreeSync.SetMetadata(path, entry);
+            long written = FileWriter.WriteAll(store, files, durable: false, cancel);
+            FileWriter.SetFolderMetadata(folders);
             return written;
         }
 

@@ -13,9 +13,13 @@ namespace PersistStore.Engine.Restore
 {
     /// <summary>
     /// Makes a directory equal to a stored tree, or (plan only) lists what that takes. The same walk serves
-    /// -WhatIf, Compare-Checkpoint against the live folder, revert and export, so the plan shown is the plan run.
-    /// A live file counts as unchanged when size and modification time match; when only the time differs its
-    /// content is chunked and compared, so "modified" always means different bytes, type, mode or link target.
+    /// -WhatIf, Compare-Checkpoint against the live folder and revert, so the plan shown is the plan run.
+    /// Against a live scan, a file counts as unchanged when size and modification time match; when only the time
+    /// differs its content is chunked and compared, so "modified" always means different bytes, type, mode or link
+    /// target. Against a checkpoint of the folder (a revert's safety checkpoint) content and listings are compared
+    /// by id, and folders equal to the target are not walked at all.
+    /// The walk removes, creates folders and links and fixes metadata as it goes; file contents are written by
+    /// WriteFiles afterwards, on all cores, then folder times are set (writing into a folder moves its time).
     /// </summary>
     internal sealed class TreeSync
     {
@@ -23,6 +27,8 @@ namespace PersistStore.Engine.Restore
         private readonly FastCdc _cdc;
         private readonly bool _apply;
         private readonly CancellationToken _cancel;
+        private readonly List<(TreeEntry Entry, string Path)> _files = new List<(TreeEntry, string)>();
+        private readonly List<(TreeEntry Entry, string Path, int Depth)> _folders = new List<(TreeEntry, string, int)>();
 
         public TreeSync(IStoreReader store, FastCdc cdc, bool apply, CancellationToken cancel)
         {
@@ -33,14 +39,23 @@ namespace PersistStore.Engine.Restore
         }
 
         public List<PathChange> Changes { get; } = new List<PathChange>();
-        public long BytesWritten { get; private set; }
 
-        public void Sync(Tree target, string folder, FileSystemEntry? live, string relative = "")
+        public void Sync(Tree target, string folder, CurrentEntry? current) => Sync(target, folder, current, "", 0);
+
+        /// <summary>Writes the files the walk found different or missing, then sets folder modes and times.</summary>
+        public long WriteFiles(IStoreBackend store, CancellationToken cancel)
+        {
+            long written = FileWriter.WriteAll(store, _files, durable: true, cancel);
+            FileWriter.SetFolderMetadata(_folders);
+            return written;
+        }
+
+        private void Sync(Tree target, string folder, CurrentEntry? current, string relative, int depth)
         {
             _cancel.ThrowIfCancellationRequested();
-            var current = live?.Children.ToDictionary(c => c.Name, StringComparer.Ordinal) ?? new Dictionary<string, FileSystemEntry>();
+            var have = current?.Children.ToDictionary(c => c.Name, StringComparer.Ordinal) ?? new Dictionary<string, CurrentEntry>();
             var wanted = new HashSet<string>(target.Entries.Select(e => e.Name), StringComparer.Ordinal);
-            foreach (var extra in current.Values.Where(c => !wanted.Contains(c.Name)))
+            foreach (var extra in have.Values.Where(c => !wanted.Contains(c.Name)))
             {
                 Changes.Add(new PathChange(Join(relative, extra.Name), ChangeKind.Added, extra.Kind, "not in the checkpoint"));
                 if (_apply) Delete(extra);
@@ -49,111 +64,77 @@ namespace PersistStore.Engine.Restore
             {
                 string path = Path.Combine(folder, entry.Name);
                 string rel = Join(relative, entry.Name);
-                current.TryGetValue(entry.Name, out var have);
-                if (have != null && have.Kind != entry.Kind)
+                have.TryGetValue(entry.Name, out var now);
+                if (now != null && now.Kind != entry.Kind)
                 {
-                    Changes.Add(new PathChange(rel, ChangeKind.Modified, entry.Kind, $"{have.Kind} replaced by {entry.Kind}"));
-                    if (_apply) Delete(have);
-                    have = null;
+                    Changes.Add(new PathChange(rel, ChangeKind.Modified, entry.Kind, $"{now.Kind} replaced by {entry.Kind}"));
+                    if (_apply) Delete(now);
+                    now = null;
                 }
-                else if (have == null) Changes.Add(new PathChange(rel, ChangeKind.Removed, entry.Kind, "missing"));
+                else if (now == null) Changes.Add(new PathChange(rel, ChangeKind.Removed, entry.Kind, "missing"));
                 switch (entry.Kind)
                 {
-                    case EntryKind.File: SyncFile(entry, path, rel, have); break;
-                    case EntryKind.Directory: SyncDirectory(entry, path, rel, have); break;
-                    case EntryKind.Symlink: SyncLink(entry, path, rel, have); break;
+                    case EntryKind.File: SyncFile(entry, path, rel, now); break;
+                    case EntryKind.Directory: SyncDirectory(entry, path, rel, now, depth + 1); break;
+                    case EntryKind.Symlink: SyncLink(entry, path, rel, now); break;
                 }
             }
         }
 
-        private void SyncFile(TreeEntry entry, string path, string rel, FileSystemEntry? have)
+        private void SyncFile(TreeEntry entry, string path, string rel, CurrentEntry? now)
         {
-            if (have != null)
+            if (now != null)
             {
-                if (SameContent(entry, have))
+                if (SameContent(entry, now))
                 {
-                    if (have.Mode != entry.Mode && entry.Mode != 0) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "mode"));
-                    if (_apply) SetMetadata(path, entry);
+                    if (ModeDiffers(entry, now)) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "mode"));
+                    if (_apply && (ModeDiffers(entry, now) || now.ModifiedUtc != entry.ModifiedUtc)) FileWriter.SetMetadata(path, entry);
                     return;
                 }
                 Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "content"));
             }
-            if (_apply) WriteFile(entry, path);
+            if (_apply) _files.Add((entry, path));
         }
 
-        private void SyncDirectory(TreeEntry entry, string path, string rel, FileSystemEntry? have)
+        private void SyncDirectory(TreeEntry entry, string path, string rel, CurrentEntry? now, int depth)
         {
-            if (_apply && have == null) Directory.CreateDirectory(path);
-            Sync(TreeStore.Load(_store, entry.Subtree!.Value), path, have, rel);
-            if (have != null && have.Mode != entry.Mode && entry.Mode != 0) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
-            if (_apply) SetMetadata(path, entry);   // after the children: writing them moved the folder's time
-        }
-
-        private void SyncLink(TreeEntry entry, string path, string rel, FileSystemEntry? have)
-        {
-            if (have != null && have.LinkTarget == entry.LinkTarget) return;
-            if (have != null) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Symlink, "link target"));
+            // The same listing means everything below is equal already: only the folder's own metadata may differ.
+            bool sameListing = now?.Subtree != null && now.Subtree.Value.Equals(entry.Subtree!.Value);
+            if (!sameListing)
+            {
+                if (_apply && now == null) Directory.CreateDirectory(path);
+                Sync(TreeStore.Load(_store, entry.Subtree!.Value), path, now, rel, depth);
+            }
+            if (now != null && ModeDiffers(entry, now)) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
             if (!_apply) return;
-            if (have != null) Delete(have);
+            if (!sameListing) _folders.Add((entry, path, depth));
+            else if (ModeDiffers(entry, now!) || now!.ModifiedUtc != entry.ModifiedUtc) FileWriter.SetMetadata(path, entry);
+        }
+
+        private void SyncLink(TreeEntry entry, string path, string rel, CurrentEntry? now)
+        {
+            if (now != null && now.LinkTarget == entry.LinkTarget) return;
+            if (now != null) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Symlink, "link target"));
+            if (!_apply) return;
+            if (now != null) Delete(now);
             FileMetadata.CreateSymlink(path, entry.LinkTarget ?? "");
         }
 
-        private bool SameContent(TreeEntry entry, FileSystemEntry have)
+        private static bool ModeDiffers(TreeEntry entry, CurrentEntry now) => now.Mode != entry.Mode && entry.Mode != 0;
+
+        private bool SameContent(TreeEntry entry, CurrentEntry now)
         {
-            if (have.Size != entry.Size) return false;
-            if (have.ModifiedUtc == entry.ModifiedUtc || have.Size == 0) return true;
-            using var stream = new FileStream(have.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (now.Size != entry.Size) return false;
+            if (now.Chunks != null) return now.Chunks.SequenceEqual(entry.Chunks);
+            if (now.ModifiedUtc == entry.ModifiedUtc || now.Size == 0) return true;
+            using var stream = new FileStream(now.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var ids = new List<BlobId>();
             foreach (var chunk in ChunkStream.Split(stream, _cdc, _cancel))
                 using (chunk) ids.Add(BlobId.Of(chunk.Span));
             return ids.SequenceEqual(entry.Chunks);
         }
 
-        private void WriteFile(TreeEntry entry, string path) => BytesWritten += WriteFile(_store, entry, path, durable: true, _cancel);
-
-        /// <summary>
-        /// Writes next to the destination, then renames over: a reader never sees half a file. durable flushes the
-        /// file to disk before the rename (revert: a crash never leaves a run's file half-written); export into a
-        /// new folder skips that flush, since a crashed export is simply run again.
-        /// </summary>
-        internal static long WriteFile(IStoreReader store, TreeEntry entry, string path, bool durable, CancellationToken cancel)
-        {
-            string temp = Path.Combine(Path.GetDirectoryName(path)!, ".persiststore-" + Guid.NewGuid().ToString("N") + ".tmp");
-            long written = 0;
-            try
-            {
-                using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                {
-                    foreach (var id in entry.Chunks)
-                    {
-                        cancel.ThrowIfCancellationRequested();
-                        var blob = store.ReadBlob(id) ?? throw new Errors.StoreFormatException("ChunkMissing", id.ToString(),
-                            $"A chunk of '{entry.Name}' ({id}) is missing from the store. Run Test-PersistStore; the store may be damaged.");
-                        var plain = BlobCodec.Decode(id, blob.PlainSize, blob.Codec, blob.Data);
-                        output.Write(plain, 0, plain.Length);
-                        written += plain.Length;
-                    }
-                    output.Flush(flushToDisk: durable);
-                }
-                SetMetadata(temp, entry);
-                FileMetadata.MoveOver(temp, path);
-                return written;
-            }
-            catch
-            {
-                try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-                throw;
-            }
-        }
-
-        internal static void SetMetadata(string path, TreeEntry entry)
-        {
-            FileMetadata.SetMode(path, entry.Mode);
-            FileSystemInfo info = entry.Kind == EntryKind.Directory ? new DirectoryInfo(path) : new FileInfo(path);
-            FileMetadata.SetModifiedUtc(info, entry.ModifiedUtc);
-        }
-
-        private static void Delete(FileSystemEntry entry)
+        private static void Delete(CurrentEntry entry)
         {
             if (entry.Kind == EntryKind.Directory) Directory.Delete(entry.FullPath, recursive: true);
             else File.Delete(entry.FullPath);

@@ -26,6 +26,9 @@ namespace PersistStore.Engine.Storage
         T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default, RetryPolicy? retry = null);
     }
 
+    /// <summary>A stored blob as the store holds it: plain size, codec and the encoded bytes.</summary>
+    public delegate void StoredBlobHandler(int plainSize, BlobCodecKind codec, ReadOnlySpan<byte> data);
+
     public interface IStoreReader
     {
         RunRecord? FindRunByName(string name);
@@ -40,6 +43,12 @@ namespace PersistStore.Engine.Storage
         /// <summary>Which of these blobs the store already holds.</summary>
         ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids);
         EncodedBlob? ReadBlob(BlobId id);
+        /// <summary>
+        /// Hands a blob's stored bytes to handle without copying them into a new array first (the span is valid
+        /// only during the call): restoring a file decodes every chunk straight into one reused buffer. False when
+        /// the store lacks the blob.
+        /// </summary>
+        bool ReadBlob(BlobId id, StoredBlobHandler handle);
         IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
         CheckpointRecord? LatestCheckpoint(Guid runId);
 

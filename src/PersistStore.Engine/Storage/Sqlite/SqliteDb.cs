@@ -1,11 +1,15 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace PersistStore.Engine.Storage.Sqlite
 {
     /// <summary>A connection with its optional transaction: every command it makes is enlisted.</summary>
     internal sealed class SqliteDb : IDisposable
     {
+        private readonly Dictionary<string, sqlite3_stmt> _raw = new Dictionary<string, sqlite3_stmt>();
+
         public SqliteDb(SqliteConnection connection) => Connection = connection;
 
         public SqliteConnection Connection { get; }
@@ -45,8 +49,24 @@ namespace PersistStore.Engine.Storage.Sqlite
             return value is DBNull ? null : value;
         }
 
+        /// <summary>
+        /// A statement on the connection's own handle, prepared once per unit of work: for reads whose values are
+        /// used in place (a blob column as a span into SQLite's page memory), which Microsoft.Data.Sqlite would copy
+        /// into a new array. It runs inside the connection's transaction like any other command.
+        /// </summary>
+        public sqlite3_stmt Raw(string sql)
+        {
+            if (_raw.TryGetValue(sql, out var stmt)) return stmt;
+            int rc = raw.sqlite3_prepare_v2(Connection.Handle, sql, out stmt);
+            SqliteException.ThrowExceptionForRC(rc, Connection.Handle);
+            _raw[sql] = stmt;
+            return stmt;
+        }
+
         public void Dispose()
         {
+            foreach (var stmt in _raw.Values) stmt.Dispose();
+            _raw.Clear();
             Transaction?.Dispose();
             Connection.Dispose();
         }

@@ -30,6 +30,7 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => SqliteBlobRows.Existing(_db, ids);
         public EncodedBlob? ReadBlob(BlobId id) => SqliteBlobRows.Read(_db, id);
+        public bool ReadBlob(BlobId id, StoredBlobHandler handle) => SqliteBlobRows.Read(_db, id, handle);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Snapshots;
+using PersistStore.Engine.Storage;
+using PersistStore.Engine.Trees;
+
+namespace PersistStore.Engine.Restore
+{
+    /// <summary>
+    /// What a run's folder holds at one path, as TreeSync sees it: from a live scan, or from a checkpoint just taken
+    /// of that folder (a revert's safety checkpoint). A checkpoint also knows content (chunk ids) and whole listings
+    /// (tree ids), so a revert skips every folder whose listing equals the target's without looking at the disk,
+    /// and its time follows what changed, not the size of the tree.
+    /// </summary>
+    internal sealed class CurrentEntry
+    {
+        private readonly Func<IReadOnlyList<CurrentEntry>>? _children;
+        private IReadOnlyList<CurrentEntry>? _loaded;
+
+        private CurrentEntry(string name, string fullPath, EntryKind kind, int mode, DateTime modifiedUtc, long size, string? linkTarget,
+            IReadOnlyList<BlobId>? chunks, BlobId? subtree, Func<IReadOnlyList<CurrentEntry>>? children)
+        {
+            Name = name;
+            FullPath = fullPath;
+            Kind = kind;
+            Mode = mode;
+            ModifiedUtc = modifiedUtc;
+            Size = size;
+            LinkTarget = linkTarget;
+            Chunks = chunks;
+            Subtree = subtree;
+            _children = children;
+        }
+
+        public string Name { get; }
+        public string FullPath { get; }
+        public EntryKind Kind { get; }
+        public int Mode { get; }
+        public DateTime ModifiedUtc { get; }
+        public long Size { get; }
+        public string? LinkTarget { get; }
+        /// <summary>The file's content as chunk ids, when known without reading the file.</summary>
+        public IReadOnlyList<BlobId>? Chunks { get; }
+        /// <summary>The folder's listing as a tree id, when known.</summary>
+        public BlobId? Subtree { get; }
+
+        public IReadOnlyList<CurrentEntry> Children => _loaded ??= _children?.Invoke() ?? Array.Empty<CurrentEntry>();
+
+        public static CurrentEntry FromScan(FileSystemEntry e) =>
+            new CurrentEntry(e.Name, e.FullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, null, null,
+                e.Kind == EntryKind.Directory ? () => e.Children.Select(FromScan).ToList() : null);
+
+        /// <summary>The folder as a checkpoint of it recorded it; listings are loaded only when walked into.</summary>
+        public static CurrentEntry FromCheckpoint(IStoreReader store, BlobId rootTree, string folder) =>
+            new CurrentEntry("", folder, EntryKind.Directory, 0, default, 0, null, null, rootTree, Listing(store, rootTree, folder));
+
+        private static CurrentEntry FromTree(IStoreReader store, TreeEntry e, string fullPath) =>
+            new CurrentEntry(e.Name, fullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget,
+                e.Kind == EntryKind.File ? e.Chunks : null, e.Subtree,
+                e.Kind == EntryKind.Directory ? Listing(store, e.Subtree!.Value, fullPath) : null);
+
+        private static Func<IReadOnlyList<CurrentEntry>> Listing(IStoreReader store, BlobId tree, string folder) =>
+            () => TreeStore.Load(store, tree).Entries.Select(c => FromTree(store, c, Path.Combine(folder, c.Name))).ToList();
+    }
+}
