@@ -232,7 +232,10 @@ public class CheckpointTests : IDisposable
     }
 
     /// <summary>The tree byte format written by hand, bypassing the encoder's own name check.</summary>
-    private static byte[] HandCraftedTree(string name, BlobId chunk)
+    private static byte[] HandCraftedTree(string name, BlobId chunk) => VersionOneTree(name, 420, DateTime.UtcNow, 3, chunk);
+
+    /// <summary>A one-file listing in tree version 1 (before inode and change time were recorded).</summary>
+    private static byte[] VersionOneTree(string name, int mode, DateTime modifiedUtc, long size, BlobId chunk)
     {
         using var stream = new MemoryStream();
         using var w = new BinaryWriter(stream);
@@ -240,13 +243,59 @@ public class CheckpointTests : IDisposable
         w.Write(1);
         w.Write((byte)EntryKind.File);
         w.Write(name);
-        w.Write(420);
-        w.Write(DateTime.UtcNow.Ticks);
-        w.Write(3L);
+        w.Write(mode);
+        w.Write(modifiedUtc.Ticks);
+        w.Write(size);
         w.Write(1);
         w.Write(chunk.ToArray());
         w.Flush();
         return stream.ToArray();
+    }
+
+    [Fact]
+    public void AVersionOneListingStillRestoresAndItsUnchangedFilesAreNotReadAgain()
+    {
+        var content = TestFiles.TextBytes(5000, 9);
+        var time = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+        TestFiles.Write(Path.Combine(_work, "a.txt"), content, time, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var chunk = BlobCodec.Encode(content);
+        var tree = BlobCodec.Encode(VersionOneTree("a.txt", 0b110_000_000, time, content.Length, chunk.Id));
+        var run = new RunService(_backend).Get(Job);
+        _backend.Write(w =>
+        {
+            w.PutBlobs(new[] { (chunk, BlobKind.Chunk), (tree, BlobKind.Tree) });
+            w.InsertCheckpoint(new CheckpointRecord { RunId = run.Id, RunName = run.Name, Number = 1, RootTree = tree.Id, CreatedAt = DateTime.UtcNow, CreatedBy = "old@x" });
+            return 0;
+        });
+        var old = _checkpoints.Get(Job, 1);
+        Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(Export(old), withDirectoryTimes: false));
+
+        var next = _checkpoints.Create(Job, null);
+        var entry = _backend.Read(r => r.QueryHistory(new HistoryFilter())).Last();
+        Assert.EndsWith(", 0 files read", entry.Details);   // size and time match, and there is no stamp to compare
+        Assert.NotEqual(old.RootTree, next.RootTree);   // a new listing records the stamp, so the next checkpoint has one
+        Assert.Equal(next.NewBytes, _backend.Read(r => r.ReadBlob(next.RootTree))!.Length);   // and it is all that was stored
+        Assert.Empty(_restore.Compare(old, next));
+    }
+
+    [Fact]
+    public void ARewriteThatKeepsSizeAndTimeIsStillCheckpointedAndReverted()
+    {
+        string path = Path.Combine(_work, "same-size.txt");
+        var time = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+        TestFiles.Write(path, TestFiles.TextBytes(4000, 1), time);
+        var first = _checkpoints.Create(Job, null);
+        var original = DirectoryImage.Capture(_work);
+
+        TestFiles.Write(path, TestFiles.TextBytes(4000, 2), time);   // same size, modification time put back
+        var second = _checkpoints.Create(Job, null);
+        Assert.Equal(new[] { "same-size.txt" }, _restore.Compare(first, second).Select(c => c.Path));
+        Assert.Equal(DirectoryImage.Capture(_work), DirectoryImage.Capture(Export(second)));
+
+        Assert.Equal(new[] { "same-size.txt" }, _restore.CompareWithLive(first, _work).Select(c => c.Path));
+        var result = _restore.Revert(Job, first.Number, false, false);
+        Assert.Equal(new[] { "same-size.txt" }, result.Changes.Select(c => c.Path));
+        Assert.Equal(original, DirectoryImage.Capture(_work));
     }
 
     [Fact]

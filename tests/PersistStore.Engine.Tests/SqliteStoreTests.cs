@@ -31,7 +31,7 @@ public class SqliteStoreTests
         Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
         Assert.Equal("wal", Query(store.PathOnDisk, "PRAGMA journal_mode"));
         Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.PathOnDisk, "PRAGMA application_id"));
-        Assert.Equal("2", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.Equal("3", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
         Assert.Equal("CreateStore", Query(store.PathOnDisk, "SELECT operation FROM history WHERE id = 1"));
         Assert.Equal(1L, backend.Read(r => r.Summarize()).HistoryEntries);
     }
@@ -156,7 +156,7 @@ public class SqliteStoreTests
 
         var result = SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions());
         Assert.Equal(1, result.From);
-        Assert.Equal(2, result.To);
+        Assert.Equal(3, result.To);
         Assert.Equal(store.Folder, Path.GetDirectoryName(result.BackupPath));
         Assert.Matches(@"^test\.format1-\d{8}-\d{6}\.pstore$", Path.GetFileName(result.BackupPath));
         Assert.Equal("1", Query(result.BackupPath!, "SELECT value FROM store_meta WHERE key = 'format_version'"));

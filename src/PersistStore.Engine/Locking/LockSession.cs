@@ -10,7 +10,8 @@ namespace PersistStore.Engine.Locking
 {
     /// <summary>
     /// The locks one owner (a runspace, or the process for engine callers) holds, across stores. While any are
-    /// held a timer renews their leases; a renewal that finds the lock gone marks it lost, and the owner's next
+    /// held a thread of the session's own renews their leases (not a pool timer: a process whose pool is busy, for
+    /// instance with a checkpoint on all cores, would renew late and could lose a short lease); a renewal that finds the lock gone marks it lost, and the owner's next
     /// mutation of that run fails (fencing). Disposing releases everything still held.
     /// </summary>
     public sealed class LockSession : IDisposable
@@ -21,8 +22,10 @@ namespace PersistStore.Engine.Locking
 
         private readonly object _gate = new object();
         private readonly Dictionary<(StoreLocation Store, Guid RunId), Held> _held = new Dictionary<(StoreLocation, Guid), Held>();
-        private readonly Timer _renewer;
-        private int _renewing;
+        private Thread? _renewer;
+        private DateTime? _due;
+        private TimeSpan _interval;
+        private bool _disposed;
 
         static LockSession()
         {
@@ -36,7 +39,6 @@ namespace PersistStore.Engine.Locking
         public LockSession(LockOwner owner)
         {
             Owner = owner;
-            _renewer = new Timer(_ => RenewAll(), null, Timeout.Infinite, Timeout.Infinite);
         }
 
         public static LockSession ForProcess => Process.Value;
@@ -103,44 +105,73 @@ namespace PersistStore.Engine.Locking
         public void Dispose()
         {
             ReleaseAll();
-            _renewer.Dispose();
+            lock (_gate)
+            {
+                _disposed = true;
+                Monitor.PulseAll(_gate);
+            }
         }
 
         /// <summary>Renews at a third of the shortest lease, so two renewals can fail before a lease runs out.</summary>
         private void ScheduleRenewals()
         {
-            if (_held.Count == 0)
+            if (_held.Count == 0) _due = null;
+            else
             {
-                _renewer.Change(Timeout.Infinite, Timeout.Infinite);
-                return;
+                _interval = TimeSpan.FromTicks(_held.Values.Min(h => h.Lock.Lease.Ticks) / 3);
+                if (_interval < MinimumRenewInterval) _interval = MinimumRenewInterval;
+                var next = DateTime.UtcNow + _interval;
+                if (_due == null || next < _due) _due = next;
+                if (_renewer == null && !_disposed)
+                {
+                    _renewer = new Thread(RenewLoop) { IsBackground = true, Name = "PersistStore lease renewal" };
+                    _renewer.Start();
+                }
             }
-            var interval = TimeSpan.FromTicks(_held.Values.Min(h => h.Lock.Lease.Ticks) / 3);
-            if (interval < MinimumRenewInterval) interval = MinimumRenewInterval;
-            _renewer.Change(interval, interval);
+            Monitor.PulseAll(_gate);
+        }
+
+        private void RenewLoop()
+        {
+            while (true)
+            {
+                lock (_gate)
+                {
+                    while (true)
+                    {
+                        if (_disposed) return;
+                        if (_due is not DateTime due)
+                        {
+                            Monitor.Wait(_gate);
+                            continue;
+                        }
+                        var left = due - DateTime.UtcNow;
+                        if (left <= TimeSpan.Zero) break;
+                        Monitor.Wait(_gate, left);
+                    }
+                    _due = DateTime.UtcNow + _interval;
+                }
+                RenewAll();
+            }
         }
 
         private void RenewAll()
         {
-            if (Interlocked.Exchange(ref _renewing, 1) == 1) return;
-            try
+            List<Held> all;
+            lock (_gate) all = _held.Values.ToList();
+            foreach (var held in all)
             {
-                List<Held> all;
-                lock (_gate) all = _held.Values.ToList();
-                foreach (var held in all)
+                if (held.Lost) continue;
+                var now = DateTime.UtcNow;
+                try
                 {
-                    if (held.Lost) continue;
-                    var now = DateTime.UtcNow;
-                    try
-                    {
-                        var l = held.Lock;
-                        bool renewed = held.Store.Write(w => w.RenewLock(l.RunId, l.LockId, now, now + l.Lease), default, RetryPolicy.ForTimeout(l.Lease));
-                        if (renewed) held.Lock = l with { RenewedAt = now, ExpiresAt = now + l.Lease };
-                        else held.Lost = true;
-                    }
-                    catch (Exception) { /* busy or unreachable store: try again at the next tick */ }
+                    var l = held.Lock;
+                    bool renewed = held.Store.Write(w => w.RenewLock(l.RunId, l.LockId, now, now + l.Lease), default, RetryPolicy.ForTimeout(l.Lease));
+                    if (renewed) held.Lock = l with { RenewedAt = now, ExpiresAt = now + l.Lease };
+                    else held.Lost = true;
                 }
+                catch (Exception) { /* busy or unreachable store: try again at the next tick */ }
             }
-            finally { Interlocked.Exchange(ref _renewing, 0); }
         }
 
         private sealed class Held

@@ -21,8 +21,9 @@ namespace PersistStore.Engine.Restore
         private IReadOnlyList<CurrentEntry>? _loaded;
 
         private CurrentEntry(string name, string fullPath, EntryKind kind, int mode, DateTime modifiedUtc, long size, string? linkTarget,
-            IReadOnlyList<BlobId>? chunks, BlobId? subtree, Func<IReadOnlyList<CurrentEntry>>? children)
+            ChangeStamp stamp, IReadOnlyList<BlobId>? chunks, BlobId? subtree, Func<IReadOnlyList<CurrentEntry>>? children)
         {
+            Stamp = stamp;
             Name = name;
             FullPath = fullPath;
             Kind = kind;
@@ -42,6 +43,7 @@ namespace PersistStore.Engine.Restore
         public DateTime ModifiedUtc { get; }
         public long Size { get; }
         public string? LinkTarget { get; }
+        public ChangeStamp Stamp { get; }
         /// <summary>The file's content as chunk ids, when known without reading the file.</summary>
         public IReadOnlyList<BlobId>? Chunks { get; }
         /// <summary>The folder's listing as a tree id, when known.</summary>
@@ -50,15 +52,15 @@ namespace PersistStore.Engine.Restore
         public IReadOnlyList<CurrentEntry> Children => _loaded ??= _children?.Invoke() ?? Array.Empty<CurrentEntry>();
 
         public static CurrentEntry FromScan(FileSystemEntry e) =>
-            new CurrentEntry(e.Name, e.FullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, null, null,
+            new CurrentEntry(e.Name, e.FullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, e.Stamp, null, null,
                 e.Kind == EntryKind.Directory ? () => e.Children.Select(FromScan).ToList() : null);
 
         /// <summary>The folder as a checkpoint of it recorded it; listings are loaded only when walked into.</summary>
         public static CurrentEntry FromCheckpoint(IStoreReader store, BlobId rootTree, string folder) =>
-            new CurrentEntry("", folder, EntryKind.Directory, 0, default, 0, null, null, rootTree, Listing(store, rootTree, folder));
+            new CurrentEntry("", folder, EntryKind.Directory, 0, default, 0, null, default, null, rootTree, Listing(store, rootTree, folder));
 
         private static CurrentEntry FromTree(IStoreReader store, TreeEntry e, string fullPath) =>
-            new CurrentEntry(e.Name, fullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget,
+            new CurrentEntry(e.Name, fullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, e.Stamp,
                 e.Kind == EntryKind.File ? e.Chunks : null, e.Subtree,
                 e.Kind == EntryKind.Directory ? Listing(store, e.Subtree!.Value, fullPath) : null);
 

@@ -14,8 +14,8 @@ namespace PersistStore.Engine.Restore
     /// <summary>
     /// Makes a directory equal to a stored tree, or (plan only) lists what that takes. The same walk serves
     /// -WhatIf, Compare-Checkpoint against the live folder and revert, so the plan shown is the plan run.
-    /// Against a live scan, a file counts as unchanged when size and modification time match; when only the time
-    /// differs its content is chunked and compared, so "modified" always means different bytes, type, mode or link
+    /// Against a live scan, a file counts as unchanged when size, modification time and change stamp (where known)
+    /// match; when only those differ its content is chunked and compared, so "modified" always means different bytes, type, mode or link
     /// target. Against a checkpoint of the folder (a revert's safety checkpoint) content and listings are compared
     /// by id, and folders equal to the target are not walked at all.
     /// The walk removes, creates folders and links and fixes metadata as it goes; file contents are written by
@@ -126,7 +126,7 @@ namespace PersistStore.Engine.Restore
         {
             if (now.Size != entry.Size) return false;
             if (now.Chunks != null) return now.Chunks.SequenceEqual(entry.Chunks);
-            if (now.ModifiedUtc == entry.ModifiedUtc || now.Size == 0) return true;
+            if ((now.ModifiedUtc == entry.ModifiedUtc && now.Stamp.Allows(entry.Stamp)) || now.Size == 0) return true;
             using var stream = new FileStream(now.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var ids = new List<BlobId>();
             foreach (var chunk in ChunkStream.Split(stream, _cdc, _cancel))

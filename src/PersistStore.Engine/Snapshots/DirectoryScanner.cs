@@ -61,6 +61,7 @@ namespace PersistStore.Engine.Snapshots
                 {
                     entry.Kind = EntryKind.File;
                     entry.Size = ((FileInfo)child).Length;
+                    entry.Stamp = StatxReader.Of(child.FullName);
                 }
                 dir.Children.Add(entry);
             }

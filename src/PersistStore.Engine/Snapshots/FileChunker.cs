@@ -11,8 +11,8 @@ using PersistStore.Engine.Model;
 namespace PersistStore.Engine.Snapshots
 {
     /// <summary>
-    /// Reads one file into chunk ids, sending chunks the store may not have to the writer. A file whose size or
-    /// modification time changes while it is read is read again; after three tries it is reported, never recorded
+    /// Reads one file into chunk ids, sending chunks the store may not have to the writer. A file whose size,
+    /// modification time or change stamp changes while it is read is read again; after three tries it is reported, never recorded
     /// torn without a word.
     /// </summary>
     internal sealed class FileChunker
@@ -45,6 +45,7 @@ namespace PersistStore.Engine.Snapshots
                     var before = new FileInfo(file.FullPath);
                     long sizeBefore = before.Length;
                     var timeBefore = before.LastWriteTimeUtc;
+                    var stampBefore = StatxReader.Of(file.FullPath);
                     var chunks = new List<BlobId>();
                     long read = 0;
                     using (var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
@@ -61,7 +62,8 @@ namespace PersistStore.Engine.Snapshots
                         }
                     }
                     var after = new FileInfo(file.FullPath);
-                    bool stable = sizeBefore == after.Length && read == after.Length && timeBefore == after.LastWriteTimeUtc;
+                    var stampAfter = StatxReader.Of(file.FullPath);
+                    bool stable = sizeBefore == after.Length && read == after.Length && timeBefore == after.LastWriteTimeUtc && stampBefore.Equals(stampAfter);
                     if (stable || attempt == Attempts)
                     {
                         if (!stable)
@@ -69,6 +71,7 @@ namespace PersistStore.Engine.Snapshots
                                 $"'{file.FullPath}' kept changing while it was read ({Attempts} tries). The checkpoint is refused rather than recorded with torn content: stop the writer, or checkpoint when it is idle."));
                         file.Size = after.Length;
                         file.ModifiedUtc = after.LastWriteTimeUtc;
+                        file.Stamp = stampAfter;
                         return stable ? chunks : null;
                     }
                 }

@@ -15,6 +15,8 @@ namespace PersistStore.Engine.Snapshots
         public DateTime ModifiedUtc { get; set; }
         public long Size { get; set; }
         public string? LinkTarget { get; set; }
+        /// <summary>For files: inode and change time, where the OS gives them.</summary>
+        public ChangeStamp Stamp { get; set; }
         /// <summary>For directories: their own entries, sorted by name (ordinal).</summary>
         public List<FileSystemEntry> Children { get; } = new List<FileSystemEntry>();
     }

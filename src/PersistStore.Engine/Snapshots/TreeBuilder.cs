@@ -33,8 +33,8 @@ namespace PersistStore.Engine.Snapshots
     }
 
     /// <summary>
-    /// Turns a scanned directory into stored trees: files whose size and modification time match the parent
-    /// checkpoint keep its chunk list without being read; the others are chunked on all cores; trees are then
+    /// Turns a scanned directory into stored trees: files whose size, modification time and change stamp (inode and
+    /// change time, where known) match the parent checkpoint keep its chunk list without being read; the others are chunked on all cores; trees are then
     /// written bottom-up, so an unchanged subtree produces the same id and costs nothing.
     /// </summary>
     internal sealed class TreeBuilder
@@ -103,10 +103,13 @@ namespace PersistStore.Engine.Snapshots
                 switch (child.Kind)
                 {
                     case EntryKind.File:
-                        if (old != null && old.Kind == EntryKind.File && old.Size == child.Size && old.ModifiedUtc == child.ModifiedUtc)
+                        if (old != null && old.Kind == EntryKind.File && old.Size == child.Size && old.ModifiedUtc == child.ModifiedUtc && old.Stamp.Allows(child.Stamp))
                         {
                             _chunks[child] = old.Chunks;
                             foreach (var c in old.Chunks) _known.TryAdd(c, 0);
+                            // Content unchanged, but a stamp the old listing lacks (made before stamps were
+                            // recorded) is worth a new listing: the next checkpoint can then compare it.
+                            same = same && old.Stamp.Equals(child.Stamp);
                         }
                         else
                         {
@@ -148,6 +151,7 @@ namespace PersistStore.Engine.Snapshots
                 {
                     case EntryKind.File:
                         entry.Chunks = _chunks[child];
+                        entry.Stamp = child.Stamp;
                         files++;
                         logical += child.Size;
                         break;

@@ -13,7 +13,8 @@ namespace PersistStore.Engine.Trees
     /// </summary>
     public static class TreeCodec
     {
-        private const byte Version = 1;
+        /// <summary>Version 2 adds each file's inode and change time; version 1 trees are read as before.</summary>
+        private const byte Version = 2;
 
         public static byte[] Encode(Tree tree)
         {
@@ -32,6 +33,8 @@ namespace PersistStore.Engine.Trees
                 switch (e.Kind)
                 {
                     case EntryKind.File:
+                        w.Write(e.Stamp.Inode);
+                        w.Write(e.Stamp.ChangedTicks);
                         w.Write(e.Chunks.Count);
                         foreach (var c in e.Chunks) w.Write(c.Bytes);
                         break;
@@ -52,7 +55,8 @@ namespace PersistStore.Engine.Trees
             try
             {
                 using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-                if (r.ReadByte() != Version) throw Bad(id, "unknown tree version");
+                byte version = r.ReadByte();
+                if (version != 1 && version != Version) throw Bad(id, $"unknown tree version {version}");
                 int count = r.ReadInt32();
                 var entries = new List<TreeEntry>(Math.Min(count, 1 << 16));
                 for (int i = 0; i < count; i++)
@@ -64,6 +68,7 @@ namespace PersistStore.Engine.Trees
                     switch (e.Kind)
                     {
                         case EntryKind.File:
+                            if (version >= 2) e.Stamp = new ChangeStamp(r.ReadInt64(), r.ReadInt64());
                             int chunks = r.ReadInt32();
                             var list = new List<BlobId>(chunks);
                             for (int c = 0; c < chunks; c++) list.Add(new BlobId(r.ReadBytes(32)));

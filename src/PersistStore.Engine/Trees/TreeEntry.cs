@@ -19,6 +19,8 @@ namespace PersistStore.Engine.Trees
         public DateTime ModifiedUtc { get; set; }
         public long Size { get; set; }
         public IReadOnlyList<BlobId> Chunks { get; set; } = Array.Empty<BlobId>();
+        /// <summary>For files: inode and change time when recorded (tree version 2 on Linux), else unknown.</summary>
+        public ChangeStamp Stamp { get; set; }
         public BlobId? Subtree { get; set; }
         public string? LinkTarget { get; set; }
     }

@@ -116,6 +116,10 @@ namespace PersistStore.Engine.Storage.Sqlite
                     reason TEXT,
                     implicit INTEGER NOT NULL) WITHOUT ROWID",
             }),
+            // No table changes: directory listings (tree blobs) may now be version 2, with each file's inode and
+            // change time. A format-2 program would call such a listing damaged; the format number makes it refuse
+            // the store as newer instead.
+            new SchemaMigration(3, "directory listings record each file's inode and change time", new string[0]),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;
