@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,21 +28,57 @@ namespace PersistStore.Engine.Snapshots
         }
 
         /// <summary>
-        /// Lists one folder, then its subfolders on all cores: a scan is one lstat per entry, and two cores halve a
+        /// Lists one folder, then its subfolders on all cores: a scan is one stat per entry, and two cores halve a
         /// large tree's wall time (the order of children is restored by the sort).
         /// </summary>
         private static void Fill(FileSystemEntry dir, DirectoryInfo info, Action<PersistStoreException> report, CancellationToken cancel)
         {
             cancel.ThrowIfCancellationRequested();
-            FileSystemInfo[] children;
-            try { children = info.GetFileSystemInfos(); }
+            try { dir.Children.AddRange(StatxReader.IsAvailable ? ListWithStatx(info.FullName) : List(info)); }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
                 report(Unreadable(info.FullName, e));
                 return;
             }
-            var subfolders = new List<(FileSystemEntry Entry, DirectoryInfo Info)>();
-            foreach (var child in children)
+            dir.Children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            var subfolders = dir.Children.Where(c => c.Kind == EntryKind.Directory).ToList();
+            if (subfolders.Count == 1) Fill(subfolders[0], new DirectoryInfo(subfolders[0].FullPath), report, cancel);
+            else if (subfolders.Count > 1)
+            {
+                try
+                {
+                    Parallel.ForEach(subfolders, new ParallelOptions { CancellationToken = cancel }, s => Fill(s, new DirectoryInfo(s.FullPath), report, cancel));
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+            }
+        }
+
+        /// <summary>Names from the listing, everything else from one statx per entry (Linux).</summary>
+        private static IEnumerable<FileSystemEntry> ListWithStatx(string folder)
+        {
+            var entries = new List<FileSystemEntry>();
+            foreach (var path in Directory.EnumerateFileSystemEntries(folder))
+            {
+                if (StatxReader.Describe(path) is not StatxEntry stat) continue;   // removed since the listing
+                var entry = new FileSystemEntry
+                {
+                    Name = Path.GetFileName(path), FullPath = path, Kind = stat.Kind, Mode = stat.Mode, ModifiedUtc = stat.ModifiedUtc,
+                    Size = stat.Size, Stamp = stat.Kind == EntryKind.File ? stat.Stamp : default,
+                };
+                if (stat.Kind == EntryKind.Symlink) entry.LinkTarget = FileMetadata.LinkTargetOf(new FileInfo(path));
+                entries.Add(entry);
+            }
+            return entries;
+        }
+
+        /// <summary>.NET's file information, where statx is not available (no inode or change time).</summary>
+        private static IEnumerable<FileSystemEntry> List(DirectoryInfo folder)
+        {
+            var entries = new List<FileSystemEntry>();
+            foreach (var child in folder.GetFileSystemInfos())
             {
                 var entry = new FileSystemEntry
                 {
@@ -52,32 +89,15 @@ namespace PersistStore.Engine.Snapshots
                     entry.Kind = EntryKind.Symlink;
                     entry.LinkTarget = FileMetadata.LinkTargetOf(child);
                 }
-                else if (child is DirectoryInfo sub)
-                {
-                    entry.Kind = EntryKind.Directory;
-                    subfolders.Add((entry, sub));
-                }
+                else if (child is DirectoryInfo) entry.Kind = EntryKind.Directory;
                 else
                 {
                     entry.Kind = EntryKind.File;
                     entry.Size = ((FileInfo)child).Length;
-                    entry.Stamp = StatxReader.Of(child.FullName);
                 }
-                dir.Children.Add(entry);
+                entries.Add(entry);
             }
-            dir.Children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            if (subfolders.Count == 1) Fill(subfolders[0].Entry, subfolders[0].Info, report, cancel);
-            else if (subfolders.Count > 1)
-            {
-                try
-                {
-                    Parallel.ForEach(subfolders, new ParallelOptions { CancellationToken = cancel }, s => Fill(s.Entry, s.Info, report, cancel));
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                {
-                    ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-            }
+            return entries;
         }
 
         public static PersistStoreException Unreadable(string path, Exception e) =>
