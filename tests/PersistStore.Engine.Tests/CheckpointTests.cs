@@ -230,16 +230,7 @@ public class CheckpointTests : IDisposable
     public void HandCraftedEntriesThatEscapeAreRefusedAndNothingIsWrittenOutside(string name)
     {
         var payload = BlobCodec.Encode(new byte[] { 1, 2, 3 });
-        var tree = HandCraftedTree(name, payload.Id);
-        var blob = BlobCodec.Encode(tree);
-        var run = new RunService(_backend).Get(Job);
-        _backend.Write(w =>
-        {
-            w.PutBlobs(new[] { (payload, BlobKind.Chunk), (blob, BlobKind.Tree) });
-            w.InsertCheckpoint(new CheckpointRecord { RunId = run.Id, RunName = run.Name, Number = 1, RootTree = blob.Id, CreatedAt = DateTime.UtcNow, CreatedBy = "mallory@x" });
-            return 0;
-        });
-        var c = _checkpoints.Get(Job, 1);
+        var c = InsertCheckpoint(payload, HandCraftedTree(name, payload.Id), "mallory@x");
         string target = Path.Combine(_store.Folder, "nest", "export");
         var e = Assert.Throws<PersistStoreException>(() => _restore.Export(c, target));
         Assert.True(e.ErrorId is "UnsafeEntryName" or "TreeDamaged", e.ErrorId);
@@ -248,6 +239,20 @@ public class CheckpointTests : IDisposable
     }
 
     /// <summary>The tree byte format written by hand, bypassing the encoder's own name check.</summary>
+    /// <summary>Checkpoint 1 of the run, written as rows by hand: one chunk and a hand-made root listing.</summary>
+    private CheckpointRecord InsertCheckpoint(EncodedBlob chunk, byte[] rootTree, string createdBy)
+    {
+        var tree = BlobCodec.Encode(rootTree);
+        var run = new RunService(_backend).Get(Job);
+        _backend.Write(w =>
+        {
+            w.PutBlobs(new[] { (chunk, BlobKind.Chunk), (tree, BlobKind.Tree) });
+            w.InsertCheckpoint(new CheckpointRecord { RunId = run.Id, RunName = run.Name, Number = 1, RootTree = tree.Id, CreatedAt = DateTime.UtcNow, CreatedBy = createdBy });
+            return 0;
+        });
+        return _checkpoints.Get(Job, 1);
+    }
+
     private static byte[] HandCraftedTree(string name, BlobId chunk) => VersionOneTree(name, 420, DateTime.UtcNow, 3, chunk);
 
     /// <summary>A one-file listing in tree version 1 (before inode and change time were recorded).</summary>
@@ -275,15 +280,7 @@ public class CheckpointTests : IDisposable
         var time = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
         TestFiles.Write(Path.Combine(_work, "a.txt"), content, time, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var chunk = BlobCodec.Encode(content);
-        var tree = BlobCodec.Encode(VersionOneTree("a.txt", 0b110_000_000, time, content.Length, chunk.Id));
-        var run = new RunService(_backend).Get(Job);
-        _backend.Write(w =>
-        {
-            w.PutBlobs(new[] { (chunk, BlobKind.Chunk), (tree, BlobKind.Tree) });
-            w.InsertCheckpoint(new CheckpointRecord { RunId = run.Id, RunName = run.Name, Number = 1, RootTree = tree.Id, CreatedAt = DateTime.UtcNow, CreatedBy = "old@x" });
-            return 0;
-        });
-        var old = _checkpoints.Get(Job, 1);
+        var old = InsertCheckpoint(chunk, VersionOneTree("a.txt", 0b110_000_000, time, content.Length, chunk.Id), "old@x");
         Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(Export(old), withDirectoryTimes: false));
 
         var next = _checkpoints.Create(Job, null);
