@@ -15,11 +15,11 @@ namespace PersistStore.Engine.Restore
     /// Makes a directory equal to a stored tree, or (plan only) lists what that takes. The same walk serves
     /// -WhatIf, Compare-Checkpoint against the live folder and revert, so the plan shown is the plan run.
     /// Against a live scan, a file counts as unchanged when size, modification time and change stamp (where known)
-    /// match; when only those differ its content is chunked and compared, so "modified" always means different bytes, type, mode or link
-    /// target. Against a checkpoint of the folder (a revert's safety checkpoint) content and listings are compared
-    /// by id, and folders equal to the target are not walked at all.
+    /// match; when only those differ its content is chunked and compared, so "modified" always means different
+    /// bytes, type, mode or link target. Against a checkpoint of the folder (a revert's safety checkpoint) content
+    /// and listings are compared by id, and folders equal to the target are not walked at all.
     /// The walk removes, creates folders and links and fixes metadata as it goes; file contents are written by
-    /// WriteFiles afterwards, on all cores, then folder times are set (writing into a folder moves its time).
+    /// WriteFiles afterwards, in parallel, then folder times are set (writing into a folder moves its time).
     /// </summary>
     internal sealed class TreeSync
     {
