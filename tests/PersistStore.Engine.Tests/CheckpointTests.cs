@@ -146,7 +146,7 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void AFifoIsRecordedAsAnEmptyFileAndNeverOpened()
+    public async System.Threading.Tasks.Task AFifoIsRecordedAsAnEmptyFileAndNeverOpened()
     {
         TestFiles.Write(Path.Combine(_work, "a.txt"), TestFiles.TextBytes(100, 1));
         string fifo = Path.Combine(_work, "pipe");
@@ -154,9 +154,10 @@ public class CheckpointTests : IDisposable
         Assert.True(File.Exists(fifo));
         // Opening a FIFO for reading blocks until a writer comes: a checkpoint that opened it would never end.
         var checkpoint = System.Threading.Tasks.Task.Run(() => _checkpoints.Create(Job, null));
-        Assert.True(checkpoint.Wait(TimeSpan.FromSeconds(60)), "the checkpoint blocked on the FIFO");
-        Assert.Equal(2, checkpoint.Result.Files);
-        string exported = Export(checkpoint.Result);
+        Assert.Same(checkpoint, await System.Threading.Tasks.Task.WhenAny(checkpoint, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60))));
+        var record = await checkpoint;   // not blocked on the FIFO
+        Assert.Equal(2, record.Files);
+        string exported = Export(record);
         Assert.Equal(0, new FileInfo(Path.Combine(exported, "pipe")).Length);
         Assert.Equal("a.txt pipe", string.Join(" ", Directory.GetFiles(exported).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal)));
     }

@@ -12,6 +12,29 @@ namespace PersistStore.Engine.Tests;
 
 public class SqliteStoreTests
 {
+    [Fact]
+    public void BlobsAreStoredOnceAndReadBackExactlyEvenWhenEmpty()
+    {
+        using var store = new TestStore();
+        var backend = store.Open();
+        var empty = Compression.BlobCodec.Encode(Array.Empty<byte>());
+        var text = Compression.BlobCodec.Encode(TestFiles.TextBytes(100_000, 3));
+        var stored = backend.Write(w => w.PutBlobs(new[] { (empty, Model.BlobKind.Chunk), (text, Model.BlobKind.Chunk) }));
+        Assert.Equal((2, (long)text.Length), stored);
+        Assert.Equal((0, 0L), backend.Write(w => w.PutBlobs(new[] { (text, Model.BlobKind.Chunk) })));   // already there
+        foreach (var (blob, plain) in new[] { (empty, Array.Empty<byte>()), (text, TestFiles.TextBytes(100_000, 3)) })
+        {
+            byte[]? decoded = null;
+            Assert.True(backend.Read(r => r.ReadBlob(blob.Id, (size, codec, data) =>
+            {
+                decoded = new byte[size];
+                Compression.BlobCodec.DecodeInto(blob.Id, size, codec, data, decoded);
+            })));
+            Assert.Equal(plain, decoded);
+        }
+        Assert.Equal(Compression.BlobCodecKind.Lz4, text.Codec);
+    }
+
     private static object? Query(string path, string sql)
     {
         using var c = new SqliteConnection($"Data Source={path};Pooling=False");
