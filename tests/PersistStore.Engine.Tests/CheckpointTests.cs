@@ -146,20 +146,27 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public async System.Threading.Tasks.Task AFifoIsRecordedAsAnEmptyFileAndNeverOpened()
+    public void AFifoIsRecordedAsAnEmptyFileAndNeverOpened()
     {
         TestFiles.Write(Path.Combine(_work, "a.txt"), TestFiles.TextBytes(100, 1));
         string fifo = Path.Combine(_work, "pipe");
         using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)!) mkfifo.WaitForExit();
-        Assert.True(File.Exists(fifo));
-        // Opening a FIFO for reading blocks until a writer comes: a checkpoint that opened it would never end.
-        var checkpoint = System.Threading.Tasks.Task.Run(() => _checkpoints.Create(Job, null));
-        Assert.Same(checkpoint, await System.Threading.Tasks.Task.WhenAny(checkpoint, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60))));
-        var record = await checkpoint;   // not blocked on the FIFO
-        Assert.Equal(2, record.Files);
-        string exported = Export(record);
-        Assert.Equal(0, new FileInfo(Path.Combine(exported, "pipe")).Length);
-        Assert.Equal("a.txt pipe", string.Join(" ", Directory.GetFiles(exported).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal)));
+        // A writer waits for a reader: a checkpoint that opened the FIFO would read its line, let it end, and not hang.
+        var psi = new System.Diagnostics.ProcessStartInfo("sh");
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("echo x > \"$0\"");
+        psi.ArgumentList.Add(fifo);
+        using var writer = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            var record = _checkpoints.Create(Job, null);
+            Assert.False(writer.HasExited, "the checkpoint opened the FIFO");
+            Assert.Equal(2, record.Files);
+            string exported = Export(record);
+            Assert.Equal(0, new FileInfo(Path.Combine(exported, "pipe")).Length);
+            Assert.Equal("a.txt pipe", string.Join(" ", Directory.GetFiles(exported).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal)));
+        }
+        finally { writer.Kill(); }
     }
 
     [Fact]
