@@ -88,7 +88,7 @@ namespace PersistStore.Engine.Restore
                 if (SameContent(entry, now))
                 {
                     if (ModeDiffers(entry, now)) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "mode"));
-                    if (_apply && (ModeDiffers(entry, now) || now.ModifiedUtc != entry.ModifiedUtc)) FileWriter.SetMetadata(path, entry);
+                    if (_apply && MetadataDiffers(entry, now)) FileWriter.SetMetadata(path, entry);
                     return;
                 }
                 Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "content"));
@@ -108,7 +108,7 @@ namespace PersistStore.Engine.Restore
             if (now != null && ModeDiffers(entry, now)) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
             if (!_apply) return;
             if (!sameListing) _folders.Add((entry, path, depth));
-            else if (ModeDiffers(entry, now!) || now!.ModifiedUtc != entry.ModifiedUtc) FileWriter.SetMetadata(path, entry);
+            else if (MetadataDiffers(entry, now!)) FileWriter.SetMetadata(path, entry);
         }
 
         private void SyncLink(TreeEntry entry, string path, string rel, CurrentEntry? now)
@@ -121,6 +121,8 @@ namespace PersistStore.Engine.Restore
         }
 
         private static bool ModeDiffers(TreeEntry entry, CurrentEntry now) => now.Mode != entry.Mode && entry.Mode != 0;
+
+        private static bool MetadataDiffers(TreeEntry entry, CurrentEntry now) => ModeDiffers(entry, now) || now.ModifiedUtc != entry.ModifiedUtc;
 
         private bool SameContent(TreeEntry entry, CurrentEntry now)
         {

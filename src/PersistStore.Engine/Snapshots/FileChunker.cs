@@ -7,6 +7,7 @@ using PersistStore.Engine.Chunking;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Model;
+using PersistStore.Engine.Trees;
 
 namespace PersistStore.Engine.Snapshots
 {
@@ -41,11 +42,7 @@ namespace PersistStore.Engine.Snapshots
             {
                 try
                 {
-                    // FileInfo loads lazily: read the values now, before the content, or both snapshots agree.
-                    var before = new FileInfo(file.FullPath);
-                    long sizeBefore = before.Length;
-                    var timeBefore = before.LastWriteTimeUtc;
-                    var stampBefore = StatxReader.Of(file.FullPath);
+                    var before = StateOf(file.FullPath);
                     var chunks = new List<BlobId>();
                     long read = 0;
                     using (var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
@@ -61,17 +58,16 @@ namespace PersistStore.Engine.Snapshots
                             }
                         }
                     }
-                    var after = new FileInfo(file.FullPath);
-                    var stampAfter = StatxReader.Of(file.FullPath);
-                    bool stable = sizeBefore == after.Length && read == after.Length && timeBefore == after.LastWriteTimeUtc && stampBefore.Equals(stampAfter);
+                    var after = StateOf(file.FullPath);
+                    bool stable = before.Equals(after) && read == after.Size;
                     if (stable || attempt == Attempts)
                     {
                         if (!stable)
                             _report(new PersistStoreException("FileChangedWhileReading", ErrorKind.ResourceUnavailable, file.FullPath,
                                 $"'{file.FullPath}' kept changing while it was read ({Attempts} tries). The checkpoint is refused rather than recorded with torn content: stop the writer, or checkpoint when it is idle."));
-                        file.Size = after.Length;
-                        file.ModifiedUtc = after.LastWriteTimeUtc;
-                        file.Stamp = stampAfter;
+                        file.Size = after.Size;
+                        file.ModifiedUtc = after.ModifiedUtc;
+                        file.Stamp = after.Stamp;
                         return stable ? chunks : null;
                     }
                 }
@@ -81,6 +77,21 @@ namespace PersistStore.Engine.Snapshots
                     return null;
                 }
             }
+        }
+
+        /// <summary>
+        /// Size, modification time and change stamp, taken before and after the read: one statx where there is
+        /// one (FileInfo otherwise; it loads lazily, so its values are read here, not when compared).
+        /// </summary>
+        private static (long Size, DateTime ModifiedUtc, ChangeStamp Stamp) StateOf(string path)
+        {
+            if (!StatxReader.IsAvailable)
+            {
+                var info = new FileInfo(path);
+                return (info.Length, info.LastWriteTimeUtc, default);
+            }
+            var stat = StatxReader.Describe(path) ?? throw new FileNotFoundException($"Could not find file '{path}'.", path);
+            return (stat.Size, stat.ModifiedUtc, stat.Stamp);
         }
     }
 }

@@ -57,15 +57,6 @@ namespace PersistStore.Engine.Snapshots
 
         public static bool IsAvailable => Probe.Value;
 
-        /// <summary>The path's own stamp, or unknown (statx unavailable, or it failed).</summary>
-        public static ChangeStamp Of(string path)
-        {
-            if (!IsAvailable) return default;
-            var buffer = _buffer ??= new byte[256];
-            if (Call(path, buffer) != 0) return default;
-            return (Mask(buffer) & (WantInode | WantCtime)) == (WantInode | WantCtime) ? StampOf(buffer) : default;
-        }
-
         /// <summary>The path's metadata; null when it no longer exists (removed since its folder was listed).</summary>
         public static StatxEntry? Describe(string path)
         {
