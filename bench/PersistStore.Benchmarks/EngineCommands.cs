@@ -25,7 +25,8 @@ public static class EngineCommands
             case "ps-checkpoint":
                 if (runs.Query(new PersistStore.Engine.Model.RunFilter { NamePatterns = new[] { run } }).Count == 0)
                     runs.Create(new NewRunRequest { Name = run, Path = Path.GetFullPath(args[3]) });
-                var c = new CheckpointService(backend).Create(RunRef.Parse(run), null);
+                // With a progress listener, as New-Checkpoint always has one (it adds the separate count of the folder).
+                var c = new CheckpointService(backend).Create(RunRef.Parse(run), null, progress: new LatestProgress());
                 Console.WriteLine($"checkpoint {c.Number}: {c.Files} files, {c.LogicalBytes} bytes, {c.NewBytes} new bytes, {timer.Elapsed.TotalSeconds:F2} s");
                 return 0;
             case "ps-revert":
@@ -43,5 +44,11 @@ public static class EngineCommands
             default:
                 return 2;
         }
+    }
+
+    private sealed class LatestProgress : IProgress<PersistStore.Engine.Snapshots.SnapshotProgress>
+    {
+        public PersistStore.Engine.Snapshots.SnapshotProgress Last { get; private set; }
+        public void Report(PersistStore.Engine.Snapshots.SnapshotProgress value) => Last = value;
     }
 }

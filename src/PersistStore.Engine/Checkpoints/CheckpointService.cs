@@ -60,21 +60,7 @@ namespace PersistStore.Engine.Checkpoints
                 throw new PersistStoreException("RunHasNoPath", ErrorKind.InvalidOperation, current.Name,
                     $"The run '{current.Name}' has no directory to checkpoint. Set one with Set-Run -Run {current.Name} -Path <folder>.");
             var parent = Latest(current.Id, cancel);
-            var problems = new List<PersistStoreException>();
-            void Report(PersistStoreException e)
-            {
-                lock (problems) problems.Add(e);
-                report?.Invoke(e);
-            }
-            var scanned = DirectoryScanner.Scan(current.Path, Report, cancel);
-            if (problems.Count > 0) throw Refused(current.Path);
-            SnapshotResult snapshot;
-            try { snapshot = new TreeBuilder(_store, _cdc, Report).Build(scanned, parent?.RootTree, progress, cancel); }
-            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-            {
-                ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                throw;
-            }
+            var snapshot = new SnapshotBuilder(_store, _cdc, report ?? (_ => { })).Build(current.Path, parent?.RootTree, progress, cancel);
             return locks.Mutate(RunRef.ForId(current.Id), (w, now, time) =>
             {
                 var latest = w.LatestCheckpoint(now.Id);
@@ -114,9 +100,5 @@ namespace PersistStore.Engine.Checkpoints
 
         private CheckpointRecord? Latest(Guid runId, CancellationToken cancel) =>
             _store.Read(r => r.LatestCheckpoint(runId), cancel);
-
-        private static PersistStoreException Refused(string path) =>
-            new PersistStoreException("CheckpointRefused", ErrorKind.InvalidOperation, path,
-                $"No checkpoint was recorded for '{path}': parts of it could not be read (see the errors before this one).");
     }
 }

@@ -60,7 +60,7 @@ namespace PersistStore.Engine.Checkpoints
 
         public IReadOnlyList<PathChange> CompareWithLive(CheckpointRecord reference, string folder, CancellationToken cancel = default)
         {
-            var live = CurrentEntry.FromScan(DirectoryScanner.Scan(folder, e => throw e, cancel));
+            var live = CurrentEntry.FromFolder(folder);
             return _store.Read(r =>
             {
                 var plan = new TreeSync(r, _cdc, apply: false, cancel);

@@ -18,7 +18,6 @@ namespace PersistStore.Engine.Restore
     internal sealed class CurrentEntry
     {
         private readonly Func<IReadOnlyList<CurrentEntry>>? _children;
-        private IReadOnlyList<CurrentEntry>? _loaded;
 
         private CurrentEntry(string name, string fullPath, EntryKind kind, int mode, DateTime modifiedUtc, long size, string? linkTarget,
             ChangeStamp stamp, IReadOnlyList<BlobId>? chunks, BlobId? subtree, Func<IReadOnlyList<CurrentEntry>>? children)
@@ -49,11 +48,25 @@ namespace PersistStore.Engine.Restore
         /// <summary>The folder's listing as a tree id, when known.</summary>
         public BlobId? Subtree { get; }
 
-        public IReadOnlyList<CurrentEntry> Children => _loaded ??= _children?.Invoke() ?? Array.Empty<CurrentEntry>();
+        /// <summary>Listed when asked for and not kept: a walk holds the folders on its path, not the tree.</summary>
+        public IReadOnlyList<CurrentEntry> Children => _children?.Invoke() ?? Array.Empty<CurrentEntry>();
 
-        public static CurrentEntry FromScan(FileSystemEntry e) =>
+        /// <summary>The folder as it is on disk; each listing is read when walked into.</summary>
+        public static CurrentEntry FromFolder(string folder)
+        {
+            var root = DirectoryLister.Root(folder);
+            return new CurrentEntry("", root.FullName, EntryKind.Directory, 0, default, 0, null, default, null, null, LiveListing(root.FullName));
+        }
+
+        private static CurrentEntry FromDisk(FileSystemEntry e) =>
             new CurrentEntry(e.Name, e.FullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, e.Stamp, null, null,
-                e.Kind == EntryKind.Directory ? () => e.Children.Select(FromScan).ToList() : null);
+                e.Kind == EntryKind.Directory ? LiveListing(e.FullPath) : null);
+
+        private static Func<IReadOnlyList<CurrentEntry>> LiveListing(string folder) => () =>
+        {
+            try { return DirectoryLister.List(folder).Select(FromDisk).ToList(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw DirectoryLister.Unreadable(folder, e); }
+        };
 
         /// <summary>The folder as a checkpoint of it recorded it; listings are loaded only when walked into.</summary>
         public static CurrentEntry FromCheckpoint(IStoreReader store, BlobId rootTree, string folder) =>

@@ -73,7 +73,7 @@ namespace PersistStore.Engine.Snapshots
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    _report(DirectoryScanner.Unreadable(file.FullPath, e));
+                    _report(DirectoryLister.Unreadable(file.FullPath, e));
                     return null;
                 }
             }

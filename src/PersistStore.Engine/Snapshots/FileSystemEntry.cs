@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using PersistStore.Engine.Trees;
 
@@ -17,8 +16,6 @@ namespace PersistStore.Engine.Snapshots
         public string? LinkTarget { get; set; }
         /// <summary>For files: inode and change time, where the OS gives them.</summary>
         public ChangeStamp Stamp { get; set; }
-        /// <summary>For directories: their own entries, sorted by name (ordinal).</summary>
-        public List<FileSystemEntry> Children { get; } = new List<FileSystemEntry>();
     }
 
     /// <summary>Platform details .NET exposes only on newer targets: permission bits, links.</summary>

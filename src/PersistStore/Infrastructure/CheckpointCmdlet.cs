@@ -35,8 +35,8 @@ namespace PersistStore.Infrastructure
 
         internal static IProgress<SnapshotProgress> ReportProgress(PipelinePump pump) =>
             new ReportTo<SnapshotProgress>(p => pump.Progress(
-                $"{p.FilesDone:N0} of {p.FilesToRead:N0} changed files read ({p.BytesDone / 1048576.0:N1} of {p.BytesToRead / 1048576.0:N1} MiB)",
-                p.BytesToRead == 0 ? 100 : (int)(100 * p.BytesDone / p.BytesToRead)));
+                $"{p.FilesDone:N0} of {p.FilesFound:N0}{(p.FoundAll ? "" : "+")} files ({p.BytesDone / 1048576.0:N1} of {p.BytesFound / 1048576.0:N1}{(p.FoundAll ? "" : "+")} MiB), {p.FilesRead:N0} read",
+                p.Percent));
 
         internal static Action<PersistStoreException> ReportErrors(PipelinePump pump) =>
             e => pump.Post(c => c.WriteError(ErrorRecords.From(e)));

@@ -1,0 +1,68 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using PersistStore.Engine.Trees;
+
+namespace PersistStore.Engine.Snapshots
+{
+    /// <summary>
+    /// Counts a folder's files and bytes on its own thread, for progress only: the checkpoint itself walks the
+    /// folder once, reading as it goes, so its total is not known in advance (restic runs the same separate count).
+    /// Holds one folder's listing at a time; folders it cannot list are left to the checkpoint to report.
+    /// </summary>
+    internal sealed class DirectoryTally : IDisposable
+    {
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _worker;
+        private long _files, _bytes;
+        private volatile bool _complete;
+
+        private DirectoryTally(string root, CancellationToken cancel)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            _worker = Task.Factory.StartNew(() => Count(root), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        public static DirectoryTally Start(string root, CancellationToken cancel) => new DirectoryTally(root, cancel);
+
+        public long Files => Interlocked.Read(ref _files);
+        public long Bytes => Interlocked.Read(ref _bytes);
+        public bool Complete => _complete;
+
+        private void Count(string root)
+        {
+            try
+            {
+                CountFolder(root);
+                _complete = true;
+            }
+            catch (OperationCanceledException) { }
+        }
+
+        private void CountFolder(string folder)
+        {
+            _stop.Token.ThrowIfCancellationRequested();
+            System.Collections.Generic.List<FileSystemEntry> entries;
+            try { entries = DirectoryLister.List(folder); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+            foreach (var entry in entries)
+            {
+                if (entry.Kind == EntryKind.File)
+                {
+                    Interlocked.Increment(ref _files);
+                    Interlocked.Add(ref _bytes, entry.Size);
+                }
+            }
+            foreach (var entry in entries)
+                if (entry.Kind == EntryKind.Directory) CountFolder(entry.FullPath);
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try { _worker.Wait(); } catch (AggregateException) { }
+            _stop.Dispose();
+        }
+    }
+}
