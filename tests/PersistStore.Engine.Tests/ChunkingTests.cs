@@ -12,10 +12,10 @@ namespace PersistStore.Engine.Tests;
 public class ChunkingTests
 {
     private static BlobId[] Chunks(byte[] data, FastCdc? cdc = null) =>
-        ChunkStream.Split(new MemoryStream(data), cdc ?? new FastCdc()).Select(c => { using (c) return BlobId.Of(c.Span); }).ToArray();
+        ChunkStream.Split(new MemoryStream(data), cdc ?? new FastCdc()).Select(c => BlobId.Of(c.Span)).ToArray();
 
     private static int[] Sizes(byte[] data) =>
-        ChunkStream.Split(new MemoryStream(data), new FastCdc()).Select(c => { using (c) return c.Length; }).ToArray();
+        ChunkStream.Split(new MemoryStream(data), new FastCdc()).Select(c => c.Length).ToArray();
 
     [Fact]
     public void ChunksCoverTheInputExactlyWithinTheSizeBounds()
@@ -25,7 +25,7 @@ public class ChunkingTests
         Assert.Equal(data.Length, sizes.Sum());
         Assert.All(sizes.Take(sizes.Length - 1), s => Assert.InRange(s, FastCdc.DefaultMin, FastCdc.DefaultMax));
         Assert.InRange(sizes.Average(), FastCdc.DefaultMin, FastCdc.DefaultMax);
-        var joined = ChunkStream.Split(new MemoryStream(data), new FastCdc()).SelectMany(c => { using (c) return c.Span.ToArray(); }).ToArray();
+        var joined = ChunkStream.Split(new MemoryStream(data), new FastCdc()).SelectMany(c => c.Span.ToArray()).ToArray();
         Assert.Equal(data, joined);
     }
 

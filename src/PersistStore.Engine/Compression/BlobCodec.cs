@@ -55,10 +55,14 @@ namespace PersistStore.Engine.Compression
     {
         public static EncodedBlob Encode(ReadOnlySpan<byte> plain) => Encode(plain, BlobId.Of(plain));
 
-        /// <summary>The scratch buffer is pooled: a fresh worst-case buffer per chunk cost more system time than LZ4.</summary>
+        /// <summary>
+        /// The buffer is pooled (a fresh one per chunk cost more system time than LZ4) and no larger than the chunk:
+        /// LZ4's output is kept only when smaller than its input, so LZ4's worst case (which put a 1 MiB chunk in a
+        /// 2 MiB buffer) is never needed; when it does not fit, LZ4 stops and the chunk is stored raw.
+        /// </summary>
         public static EncodedBlob Encode(ReadOnlySpan<byte> plain, BlobId id)
         {
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, LZ4Codec.MaximumOutputSize(plain.Length)));
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, plain.Length));
             int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, buffer, LZ4Level.L00_FAST);
             if (encoded > 0 && encoded < plain.Length)
                 return EncodedBlob.Pooled(id, plain.Length, BlobCodecKind.Lz4, buffer, encoded);

@@ -131,8 +131,7 @@ namespace PersistStore.Engine.Restore
             if ((now.ModifiedUtc == entry.ModifiedUtc && now.Stamp.Allows(entry.Stamp)) || now.Size == 0) return true;
             using var stream = new FileStream(now.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var ids = new List<BlobId>();
-            foreach (var chunk in ChunkStream.Split(stream, _cdc, _cancel))
-                using (chunk) ids.Add(BlobId.Of(chunk.Span));
+            foreach (var chunk in ChunkStream.Split(stream, _cdc, _cancel)) ids.Add(BlobId.Of(chunk.Span));
             return ids.SequenceEqual(entry.Chunks);
         }
 

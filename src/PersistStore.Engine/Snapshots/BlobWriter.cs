@@ -11,16 +11,19 @@ namespace PersistStore.Engine.Snapshots
 {
     /// <summary>
     /// One writer thread that stores encoded blobs in batches (one transaction each). Producers block when the
-    /// bounded queue is full, which bounds memory by the queue, not by file or tree size (16 blobs: measured against
-    /// 64 on the benchmark data, the same time within noise and half the peak memory, 155 MiB instead of 264-306 MiB). A crash between batches
-    /// leaves only unreferenced blobs, never a partial checkpoint: the checkpoint row is committed last. A batch is
-    /// committed early when the queue runs dry: committing only full batches made 318 fsyncs instead of 1,888 on the
-    /// benchmark's first checkpoint, but no faster (within noise) and 55-75 MB more peak memory (held pool buffers).
+    /// bounded queue is full, so memory is bounded by the queue and the batch, not by file or tree size; the batch
+    /// is measured in buffer capacity (what memory holds), not in encoded bytes (compressible chunks sit in buffers
+    /// several times their encoded size). Measured on the benchmark data, back to back: 4 queued blobs and 2 MiB
+    /// batches hold a managed heap of 34-36 MiB on the first checkpoint (52-53 MiB with 16 blobs and 8 MiB) and
+    /// 32 MiB after the mutation (44 MiB), with no slower checkpoints (first 4.8-7.1 s vs 4.7-7.3 s, noisy
+    /// machine). A crash between batches leaves only unreferenced blobs, never a partial checkpoint: the checkpoint
+    /// row is committed last. A batch is committed early when the queue runs dry: committing only full batches
+    /// made fewer fsyncs but was no faster.
     /// </summary>
     internal sealed class BlobWriter : IDisposable
     {
-        private const int BatchBytes = 8 << 20;
-        private readonly BlockingCollection<(EncodedBlob, BlobKind)> _queue = new BlockingCollection<(EncodedBlob, BlobKind)>(boundedCapacity: 16);
+        private const int BatchBytes = 2 << 20;
+        private readonly BlockingCollection<(EncodedBlob, BlobKind)> _queue = new BlockingCollection<(EncodedBlob, BlobKind)>(boundedCapacity: 4);
         private readonly IStoreBackend _store;
         private readonly CancellationToken _cancel;
         private readonly Task _worker;
@@ -58,7 +61,7 @@ namespace PersistStore.Engine.Snapshots
                 foreach (var item in _queue.GetConsumingEnumerable(_cancel))
                 {
                     batch.Add(item);
-                    bytes += item.Item1.Length;
+                    bytes += item.Item1.Data.Length;
                     if (bytes >= BatchBytes || (_queue.Count == 0 && batch.Count >= 16)) Flush(batch, ref bytes);
                 }
                 Flush(batch, ref bytes);

@@ -49,13 +49,10 @@ namespace PersistStore.Engine.Snapshots
                     {
                         foreach (var chunk in ChunkStream.Split(stream, _cdc, cancel))
                         {
-                            using (chunk)
-                            {
-                                var id = BlobId.Of(chunk.Span);
-                                if (_known.TryAdd(id, 0)) _writer.Add(BlobCodec.Encode(chunk.Span, id), BlobKind.Chunk);
-                                chunks.Add(id);
-                                read += chunk.Length;
-                            }
+                            var id = BlobId.Of(chunk.Span);
+                            if (_known.TryAdd(id, 0)) _writer.Add(BlobCodec.Encode(chunk.Span, id), BlobKind.Chunk);
+                            chunks.Add(id);
+                            read += chunk.Length;
                         }
                     }
                     var after = StateOf(file.FullPath);

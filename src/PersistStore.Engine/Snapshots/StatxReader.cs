@@ -48,6 +48,8 @@ namespace PersistStore.Engine.Snapshots
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return false; }
         });
         [ThreadStatic] private static byte[]? _buffer;
+        /// <summary>The path as a C string, reused per thread: a new array per call was 7 MB of garbage per 20,000-entry walk.</summary>
+        [ThreadStatic] private static byte[]? _name;
 
         // struct statx is 256 bytes with the same layout on every Linux architecture: stx_mask at 0, stx_mode at 28,
         // stx_ino at 32, stx_size at 40, then 16-byte timestamps (seconds int64, nanoseconds uint32): ctime at 96,
@@ -78,7 +80,8 @@ namespace PersistStore.Engine.Snapshots
 
         private static int Call(string path, byte[] buffer)
         {
-            var name = new byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
+            int most = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+            var name = _name is { } reused && reused.Length >= most ? reused : _name = new byte[Math.Max(most, 1024)];
             name[Encoding.UTF8.GetBytes(path, 0, path.Length, name, 0)] = 0;
             return statx(AtFdCwd, name, AtSymlinkNoFollow, WantAll, buffer);
         }
