@@ -44,6 +44,10 @@ public static class EngineCommands
                 long bytes = new RestoreService(backend).Export(checkpoint, args[4]);
                 Console.WriteLine($"exported {bytes} bytes, {timer.Elapsed.TotalSeconds:F2} s");
                 return 0;
+            case "ps-floor":   // ps-floor <store> <run (unused)> <MiB> [<MiB per transaction>]: what the store's writes alone cost
+                var (blobs, seconds) = StoreFloor.Write(backend, int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 2);
+                Console.WriteLine($"stored {blobs} blobs in {seconds:F2} s (writes only), {timer.Elapsed.TotalSeconds:F2} s in all");
+                return 0;
             case "ps-warmup":   // loads what every step loads (runtime, engine, SQLite) and does nothing
                 Console.WriteLine($"store format {backend.FormatVersion}, {runs.Query(new PersistStore.Engine.Model.RunFilter()).Count} runs");
                 return 0;

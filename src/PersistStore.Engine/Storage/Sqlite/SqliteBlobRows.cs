@@ -12,7 +12,7 @@ namespace PersistStore.Engine.Storage.Sqlite
     /// <summary>Content-addressed blobs: chunks of file content and directory listings.</summary>
     internal static class SqliteBlobRows
     {
-        private const long DefaultCacheKiB = 2000;   // SQLite's default page cache
+        private const long DefaultCacheKiB = SqliteStore.CacheKiB;
 
         public static ISet<BlobId> Existing(SqliteDb db, IReadOnlyCollection<BlobId> ids)
         {
@@ -89,7 +89,11 @@ namespace PersistStore.Engine.Storage.Sqlite
             // afterwards: 791,758 page writes and 303,018 reads; with the whole batch cached 561,767 and 219,721).
             // So the cache holds the batch while it is written, and shrinks back after: an idle connection keeps no
             // more than the default.
-            var batch = blobs as IReadOnlyCollection<(EncodedBlob Blob, BlobKind Kind)> ?? blobs.ToList();
+            // Smallest first: cells of similar size pack SQLite's leaf pages tighter. A small blob lives whole in its
+            // leaf and a large one keeps 489-4,061 bytes there (the rest in overflow pages), and a leaf is closed
+            // when the next cell does not fit: mixed sizes closed more leaves early. First checkpoint of the
+            // benchmark data: 676.64-676.70 MB stored sorted, 677.37-677.41 MB in arrival order.
+            var batch = blobs.OrderBy(b => b.Blob.Length).ToList();
             long cacheKiB = Math.Max(DefaultCacheKiB, batch.Sum(b => (long)b.Blob.Length) / 1024 * 5 / 4 + 1024);
             if (cacheKiB > DefaultCacheKiB) db.Execute("PRAGMA cache_size = -" + cacheKiB.ToString(CultureInfo.InvariantCulture));
             try { return PutAll(db, batch); }

@@ -92,6 +92,14 @@ namespace PersistStore.Engine.Storage.Sqlite
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
         }
 
+        /// <summary>
+        /// Page cache per connection (SQLite's default is 2,000 KiB). Pooled connections keep their caches, and a
+        /// checkpoint uses three or four at once; blob data is read once, so only b-tree pages gain from a cache.
+        /// Nothing-changed checkpoint of the benchmark tree: 2-3 MB lower peak, same time. Blob batches raise it
+        /// while they are written (SqliteBlobRows.Put).
+        /// </summary>
+        internal const long CacheKiB = 512;
+
         private static int Milliseconds(TimeSpan wait) => (int)Math.Min(int.MaxValue, Math.Max(0, wait.TotalMilliseconds));
 
         private SqliteDb Connect() => Connect(_busyTimeoutMs);
@@ -105,7 +113,7 @@ namespace PersistStore.Engine.Storage.Sqlite
                 // Microsoft.Data.Sqlite retries busy statements itself until the command timeout: keep both waits equal.
                 connection.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeoutMs / 1000.0));   // 0 would mean no limit
                 connection.Open();
-                db.Execute($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864;");
+                db.Execute($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -{CacheKiB};");
                 return db;
             }
             catch
