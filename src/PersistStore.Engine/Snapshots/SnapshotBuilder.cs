@@ -123,7 +123,7 @@ namespace PersistStore.Engine.Snapshots
                         if (old != null && old.Kind == EntryKind.File && old.Size == child.Size && old.ModifiedUtc == child.ModifiedUtc && old.Stamp.Allows(child.Stamp))
                         {
                             folder.Chunks[i] = old.Chunks;
-                            foreach (var c in old.Chunks) _known.TryAdd(c, 0);
+                            for (int c = 0; c < old.Chunks.Count; c++) _known.TryAdd(old.Chunks[c], 0);   // no boxed enumerator per file
                             // Content unchanged, but a stamp the old listing lacks (made before stamps were
                             // recorded) is worth a new listing: the next checkpoint can then compare it.
                             same = same && old.Stamp.Equals(child.Stamp);
