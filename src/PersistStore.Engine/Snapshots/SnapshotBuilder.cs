@@ -27,6 +27,8 @@ namespace PersistStore.Engine.Snapshots
     {
         /// <summary>Files queued ahead of the readers: enough to keep every core busy between the walker's folders.</summary>
         internal const int QueuedFiles = 64;
+        /// <summary>How long a checkpoint runs before its folder is counted for progress totals.</summary>
+        private static readonly TimeSpan CountAfter = TimeSpan.FromMilliseconds(250);
         private readonly int _parallelism;
         private readonly IStoreBackend _store;
         private readonly FastCdc _cdc;
@@ -56,7 +58,7 @@ namespace PersistStore.Engine.Snapshots
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using var queue = _queue;
             using var writer = _writer = new BlobWriter(_store, stop.Token);
-            using var tally = _tally = progress == null ? null : DirectoryTally.Start(folder, stop.Token);
+            using var tally = _tally = progress == null ? null : DirectoryTally.Start(folder, CountAfter, stop.Token);
             _progress = progress;
             _chunker = new FileChunker(_cdc, writer, _known, Fail);
             var readers = Enumerable.Range(0, _parallelism)

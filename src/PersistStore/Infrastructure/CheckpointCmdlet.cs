@@ -35,7 +35,9 @@ namespace PersistStore.Infrastructure
 
         internal static IProgress<SnapshotProgress> ReportProgress(PipelinePump pump) =>
             new ReportTo<SnapshotProgress>(p => pump.Progress(
-                $"{p.FilesDone:N0} of {p.FilesFound:N0}{(p.FoundAll ? "" : "+")} files ({p.BytesDone / 1048576.0:N1} of {p.BytesFound / 1048576.0:N1}{(p.FoundAll ? "" : "+")} MiB), {p.FilesRead:N0} read",
+                p.FoundAll
+                    ? $"{p.FilesDone:N0} of {p.FilesFound:N0} files ({p.BytesDone / 1048576.0:N1} of {p.BytesFound / 1048576.0:N1} MiB), {p.FilesRead:N0} read"
+                    : $"{p.FilesDone:N0} files ({p.BytesDone / 1048576.0:N1} MiB), {p.FilesRead:N0} read; still counting the folder",
                 p.Percent));
 
         internal static Action<PersistStoreException> ReportErrors(PipelinePump pump) =>

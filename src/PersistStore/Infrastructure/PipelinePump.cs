@@ -15,13 +15,16 @@ namespace PersistStore.Infrastructure
     {
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
         private readonly BlockingCollection<Action<Cmdlet>> _messages = new BlockingCollection<Action<Cmdlet>>();
-        private readonly ProgressRecord _progress;
+        private readonly int _activityId;
+        private readonly string _activity;
         private DateTime _lastProgress = DateTime.MinValue;
         private int _progressShown;
+        private string _lastStatus = "Starting";
 
         public PipelinePump(int activityId, string activity)
         {
-            _progress = new ProgressRecord(activityId, activity, "Starting");
+            _activityId = activityId;
+            _activity = activity;
         }
 
         public void Post(Action<Cmdlet> write) => _messages.Add(write);
@@ -32,12 +35,12 @@ namespace PersistStore.Infrastructure
             var now = DateTime.UtcNow;
             if (now - _lastProgress < ProgressInterval) return;
             _lastProgress = now;
+            // A new record each time: hosts may keep the records they are given (a job's or a runspace's
+            // progress stream), and one record changed in place made every kept update read as the last.
             Post(c =>
             {
-                _progress.StatusDescription = status;
-                _progress.PercentComplete = Math.Max(0, Math.Min(100, percent));
-                _progress.RecordType = ProgressRecordType.Processing;
-                c.WriteProgress(_progress);
+                _lastStatus = status;
+                c.WriteProgress(new ProgressRecord(_activityId, _activity, status) { PercentComplete = Math.Max(0, Math.Min(100, percent)) });
                 Interlocked.Exchange(ref _progressShown, 1);
             });
         }
@@ -57,8 +60,7 @@ namespace PersistStore.Infrastructure
             {
                 if (Interlocked.CompareExchange(ref _progressShown, 0, 1) == 1)
                 {
-                    _progress.RecordType = ProgressRecordType.Completed;
-                    cmdlet.WriteProgress(_progress);
+                    cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, _lastStatus) { RecordType = ProgressRecordType.Completed });
                 }
             }
             return task.GetAwaiter().GetResult();

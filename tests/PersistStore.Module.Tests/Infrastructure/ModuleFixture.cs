@@ -43,6 +43,7 @@ public sealed class ModuleFixture : IDisposable
         result.Warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
         result.Verbose.AddRange(ps.Streams.Verbose.Select(w => w.Message));
         result.Debug.AddRange(ps.Streams.Debug.Select(w => w.Message));
+        result.Progress.AddRange(ps.Streams.Progress);
         return result;
     }
 
@@ -56,6 +57,7 @@ public sealed class PsResult
     public List<string> Warnings { get; } = new();
     public List<string> Verbose { get; } = new();
     public List<string> Debug { get; } = new();
+    public List<ProgressRecord> Progress { get; } = new();
     public ErrorRecord? Terminating { get; set; }
 
     public IEnumerable<ErrorRecord> AllErrors => Terminating == null ? Errors : Errors.Append(Terminating);
