@@ -29,6 +29,8 @@ namespace PersistStore.Engine.Snapshots
         public int Slot { get; }
         /// <summary>The parent checkpoint's listing of this folder, if it had one.</summary>
         public BlobId? Previous { get; }
+        /// <summary>The parent checkpoint's listing of this folder, until the walker has paired it with the disk.</summary>
+        public Trees.Tree? Listing { get; set; }
         public List<FileSystemEntry> Entries { get; private set; } = new List<FileSystemEntry>();
         public IReadOnlyList<BlobId>?[] Chunks { get; private set; } = new IReadOnlyList<BlobId>?[0];
         public BlobId[] Subtrees { get; private set; } = new BlobId[0];

@@ -34,7 +34,9 @@ namespace PersistStore.Engine.Snapshots
         private readonly FastCdc _cdc;
         private readonly Action<PersistStoreException> _report;
         private readonly ConcurrentDictionary<BlobId, byte> _known = new ConcurrentDictionary<BlobId, byte>();
-        private readonly BlockingCollection<(FolderNode Folder, int Index)> _queue = new BlockingCollection<(FolderNode, int)>(QueuedFiles);
+        // Reference types in the generic collections: instantiations over value tuples are compiled at run time
+        // (ReadyToRun code is shared only for reference types), a cost every short checkpoint would pay.
+        private readonly BlockingCollection<QueuedFile> _queue = new BlockingCollection<QueuedFile>(QueuedFiles);
         private BlobWriter? _writer;
         private FileChunker? _chunker;
         private IProgress<SnapshotProgress>? _progress;
@@ -67,8 +69,9 @@ namespace PersistStore.Engine.Snapshots
             var errors = new List<Exception>();
             try
             {
-                var previous = parentRoot is BlobId id ? _store.Read(r => TreeStore.Load(r, id), stop.Token) : null;
-                Walk(new FolderNode(folder, null, 0, parentRoot), previous, stop.Token);
+                var top = new FolderNode(folder, null, 0, parentRoot);
+                if (parentRoot is BlobId id) top.Listing = _store.Read(r => TreeStore.Load(r, id), stop.Token);
+                Walk(top, stop.Token);
             }
             catch (Exception e)
             {
@@ -99,18 +102,18 @@ namespace PersistStore.Engine.Snapshots
 
         private bool Failed => Volatile.Read(ref _failed) != 0;
 
-        /// <param name="listing">The parent checkpoint's listing of this folder (null if it had none).</param>
-        private void Walk(FolderNode folder, Tree? listing, CancellationToken stop)
+        private void Walk(FolderNode folder, CancellationToken stop)
         {
             stop.ThrowIfCancellationRequested();
             try { folder.SetEntries(DirectoryLister.List(folder.Path)); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Fail(DirectoryLister.Unreadable(folder.Path, e)); }
             Hold(folder.Entries.Count);
-            var previous = listing?.Entries;
+            var previous = folder.Listing?.Entries;
+            folder.Listing = null;
             var sublistings = LoadSublistings(previous, stop);
             if (previous == null || previous.Count != folder.Entries.Count) folder.MarkChanged();
             long keptFiles = 0, keptBytes = 0;
-            var subfolders = new List<(FolderNode Node, Tree? Listing)>();
+            var subfolders = new List<FolderNode>();
             int p = 0;
             for (int i = 0; i < folder.Entries.Count; i++)
             {
@@ -137,13 +140,13 @@ namespace PersistStore.Engine.Snapshots
                             same = false;
                             if (Failed) break;   // refused anyway: nothing more is read or stored
                             folder.AddPending();
-                            _queue.Add((folder, i), stop);
+                            _queue.Add(new QueuedFile(folder, i), stop);
                         }
                         break;
                     case EntryKind.Directory:
                         folder.AddPending();
                         var oldTree = old?.Kind == EntryKind.Directory ? old.Subtree : null;
-                        subfolders.Add((new FolderNode(child.FullPath, folder, i, oldTree), oldTree is BlobId sub ? sublistings[sub] : null));
+                        subfolders.Add(new FolderNode(child.FullPath, folder, i, oldTree) { Listing = oldTree is BlobId sub ? sublistings[sub] : null });
                         break;
                     case EntryKind.Symlink:
                         same = same && old!.LinkTarget == child.LinkTarget;
@@ -158,28 +161,42 @@ namespace PersistStore.Engine.Snapshots
 
         /// <summary>
         /// Subfolders on all cores: a walk is one statx per entry, and one thread made the nothing-changed checkpoint
-        /// of the benchmark tree 0.03-0.05 s slower than two. A second thread joins only while fewer than
-        /// `parallelism` walk, so at most that many paths of open folders are held, however deep the tree.
+        /// of the benchmark tree 0.03-0.05 s slower than two. A second thread joins a folder's subfolders only while
+        /// fewer than `parallelism` threads walk, and counts as walking only until it runs out of subfolders there,
+        /// so at most that many paths of open folders are held, however deep the tree, and a thread freed early
+        /// (after the small folders next to a large one) can join deeper down.
         /// </summary>
-        private void WalkAll(List<(FolderNode Node, Tree? Listing)> subfolders, CancellationToken stop)
+        private void WalkAll(List<FolderNode> subfolders, CancellationToken stop)
         {
-            bool parallel = subfolders.Count > 1 && Interlocked.Increment(ref _walkers) <= _parallelism;
-            if (subfolders.Count > 1 && !parallel) Interlocked.Decrement(ref _walkers);
-            if (!parallel)
+            if (subfolders.Count < 2 || !TryAddWalker())
             {
-                foreach (var (node, listing) in subfolders) Walk(node, listing, stop);
+                foreach (var node in subfolders) Walk(node, stop);
                 return;
+            }
+            int caller = Environment.CurrentManagedThreadId, released = 0;
+            void Release()
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0) Interlocked.Decrement(ref _walkers);
             }
             try
             {
-                Parallel.ForEach(subfolders, new ParallelOptions { CancellationToken = stop, MaxDegreeOfParallelism = 2 }, s => Walk(s.Node, s.Listing, stop));
+                Parallel.ForEach(subfolders, new ParallelOptions { CancellationToken = stop, MaxDegreeOfParallelism = 2 },
+                    () => 0, (node, _, none) => { Walk(node, stop); return none; },
+                    _ => { if (Environment.CurrentManagedThreadId != caller) Release(); });
             }
             catch (AggregateException e) when (e.InnerExceptions.Count > 0)
             {
                 var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
             }
-            finally { Interlocked.Decrement(ref _walkers); }
+            finally { Release(); }
+        }
+
+        private bool TryAddWalker()
+        {
+            for (int walking = Volatile.Read(ref _walkers); walking < _parallelism; walking = Volatile.Read(ref _walkers))
+                if (Interlocked.CompareExchange(ref _walkers, walking + 1, walking) == walking) return true;
+            return false;
         }
 
         /// <summary>Counts entries held by open folders, and the most held at once.</summary>
@@ -204,8 +221,9 @@ namespace PersistStore.Engine.Snapshots
         {
             try
             {
-                foreach (var (folder, index) in _queue.GetConsumingEnumerable(stop.Token))
+                foreach (var queued in _queue.GetConsumingEnumerable(stop.Token))
                 {
+                    var (folder, index) = (queued.Folder, queued.Index);
                     var file = folder.Entries[index];
                     if (!Failed) folder.Chunks[index] = _chunker!.Chunk(file, stop.Token);
                     Advance(1, file.Size, read: true);
@@ -290,5 +308,18 @@ namespace PersistStore.Engine.Snapshots
             if (_known.TryAdd(blob.Id, 0)) _writer!.Add(blob, BlobKind.Tree);
             return blob.Id;
         }
+    }
+
+    /// <summary>A file waiting for a reader: its folder and its index there.</summary>
+    internal sealed class QueuedFile
+    {
+        public QueuedFile(FolderNode folder, int index)
+        {
+            Folder = folder;
+            Index = index;
+        }
+
+        public FolderNode Folder { get; }
+        public int Index { get; }
     }
 }
