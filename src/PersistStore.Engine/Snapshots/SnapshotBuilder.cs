@@ -42,6 +42,7 @@ namespace PersistStore.Engine.Snapshots
         private IProgress<SnapshotProgress>? _progress;
         private DirectoryTally? _tally;
         private BlobId _root;
+        private readonly object _advanceLock = new object();
         private long _files, _directories, _logical, _filesDone, _bytesDone, _filesRead, _held, _peakHeld;
         private int _failed, _walkers = 1;
 
@@ -237,12 +238,18 @@ namespace PersistStore.Engine.Snapshots
             }
         }
 
+        /// <summary>Counts settled files and reports them in order (readers and walkers advance at once: a later
+        /// total reported before an earlier one made progress go backwards, and the last report not the final one).</summary>
         private void Advance(long files, long bytes, bool read)
         {
-            long filesDone = Interlocked.Add(ref _filesDone, files), bytesDone = Interlocked.Add(ref _bytesDone, bytes);
-            long filesRead = read ? Interlocked.Increment(ref _filesRead) : Interlocked.Read(ref _filesRead);
-            if (_progress != null && _tally != null)
-                _progress.Report(new SnapshotProgress(filesDone, bytesDone, filesRead, _tally.Files, _tally.Bytes, _tally.Complete));
+            lock (_advanceLock)
+            {
+                _filesDone += files;
+                _bytesDone += bytes;
+                if (read) _filesRead++;
+                if (_progress != null && _tally != null)
+                    _progress.Report(new SnapshotProgress(_filesDone, _bytesDone, _filesRead, _tally.Files, _tally.Bytes, _tally.Complete));
+            }
         }
 
         /// <summary>Settles one outstanding item of a folder; the last one writes its listing, and so on upwards.</summary>
