@@ -11,25 +11,8 @@ namespace PersistStore.Engine.Snapshots
     /// once, as restic counts them); Found is what a separate count of the folder has seen so far, final when
     /// FoundAll is set.
     /// </summary>
-    public readonly struct SnapshotProgress
+    public readonly record struct SnapshotProgress(long FilesDone, long BytesDone, long FilesRead, long FilesFound, long BytesFound, bool FoundAll)
     {
-        public SnapshotProgress(long filesDone, long bytesDone, long filesRead, long filesFound, long bytesFound, bool foundAll)
-        {
-            FilesDone = filesDone;
-            BytesDone = bytesDone;
-            FilesRead = filesRead;
-            FilesFound = filesFound;
-            BytesFound = bytesFound;
-            FoundAll = foundAll;
-        }
-
-        public long FilesDone { get; }
-        public long BytesDone { get; }
-        public long FilesRead { get; }
-        public long FilesFound { get; }
-        public long BytesFound { get; }
-        public bool FoundAll { get; }
-
         /// <summary>Done bytes as a share of the bytes found, 0-99 until the count is final (and 100 only when done).</summary>
         public int Percent
         {
