@@ -57,7 +57,7 @@ public class ChunkingTests
         var packed = BlobCodec.Encode(text);
         Assert.Equal(BlobCodecKind.Lz4, packed.Codec);
         Assert.True(packed.Length < text.Length / 2);
-        Assert.Equal(text, BlobCodec.Decode(packed.Id, packed.PlainSize, packed.Codec, packed.Bytes.ToArray()));
+        Assert.Equal(text, Decode(packed.Id, packed.PlainSize, packed.Codec, packed.Bytes.ToArray()));
 
         var noise = TestFiles.RandomBytes(100_000, 2);
         var raw = BlobCodec.Encode(noise);
@@ -66,7 +66,17 @@ public class ChunkingTests
 
         var damaged = raw.Bytes.ToArray();
         damaged[500] ^= 1;
-        Assert.Equal("BlobDamaged", Assert.Throws<StoreFormatException>(() => BlobCodec.Decode(raw.Id, raw.PlainSize, raw.Codec, damaged)).ErrorId);
+        Assert.Equal("BlobDamaged", Assert.Throws<StoreFormatException>(() => Decode(raw.Id, raw.PlainSize, raw.Codec, damaged)).ErrorId);
+        var packedDamaged = packed.Bytes.ToArray();
+        packedDamaged[packedDamaged.Length / 2] ^= 1;
+        Assert.Equal("BlobDamaged", Assert.Throws<StoreFormatException>(() => Decode(packed.Id, packed.PlainSize, packed.Codec, packedDamaged)).ErrorId);
         Assert.Equal(BlobCodecKind.Raw, BlobCodec.Encode(Array.Empty<byte>()).Codec);
+    }
+
+    private static byte[] Decode(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
+    {
+        var plain = new byte[plainSize];
+        BlobCodec.DecodeInto(id, plainSize, codec, data, plain);
+        return plain;
     }
 }

@@ -70,20 +70,7 @@ namespace PersistStore.Engine.Compression
             return EncodedBlob.Pooled(id, plain.Length, BlobCodecKind.Raw, buffer, plain.Length);
         }
 
-        /// <summary>Decodes and checks the bytes against the id: a damaged blob is an error, never silent.</summary>
-        public static byte[] Decode(BlobId id, int plainSize, BlobCodecKind codec, byte[] data)
-        {
-            if (codec == BlobCodecKind.Raw && data.Length == plainSize)
-            {
-                Verify(id, data);
-                return data;
-            }
-            var plain = new byte[plainSize];
-            DecodeInto(id, plainSize, codec, data, plain);
-            return plain;
-        }
-
-        /// <summary>Decodes into plain (at least plainSize long) and checks the result against the id.</summary>
+        /// <summary>Decodes into plain (at least plainSize long) and checks the result against the id: a damaged blob is an error, never silent.</summary>
         public static void DecodeInto(BlobId id, int plainSize, BlobCodecKind codec, ReadOnlySpan<byte> data, Span<byte> plain)
         {
             if (codec == BlobCodecKind.Raw)

@@ -42,7 +42,6 @@ namespace PersistStore.Engine.Storage
 
         /// <summary>Which of these blobs the store already holds.</summary>
         ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids);
-        EncodedBlob? ReadBlob(BlobId id);
         /// <summary>
         /// Hands a blob's stored bytes to handle without copying them into a new array first (the span is valid
         /// only during the call): restoring a file decodes every chunk straight into one reused buffer. False when

@@ -28,14 +28,6 @@ namespace PersistStore.Engine.Storage.Sqlite
             return found;
         }
 
-        public static EncodedBlob? Read(SqliteDb db, BlobId id)
-        {
-            using var cmd = db.Command("SELECT plain_size, codec, data FROM blobs WHERE id = $id", ("$id", id.Bytes));
-            using var r = cmd.ExecuteReader();
-            if (!r.Read()) return null;
-            return new EncodedBlob(id, r.GetInt32(0), (BlobCodecKind)r.GetByte(1), (byte[])r.GetValue(2));
-        }
-
         private static (int Count, long Bytes) PutAll(SqliteDb db, IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs)
         {
             var stmt = db.Raw("INSERT OR IGNORE INTO blobs (id, kind, plain_size, codec, data) VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -29,7 +29,6 @@ namespace PersistStore.Engine.Storage.Sqlite
         public IReadOnlyList<string> ListTags(string prefix, int limit) => SqliteRunRows.ListTags(_db, prefix, limit);
 
         public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => SqliteBlobRows.Existing(_db, ids);
-        public EncodedBlob? ReadBlob(BlobId id) => SqliteBlobRows.Read(_db, id);
         public bool ReadBlob(BlobId id, StoredBlobHandler handle) => SqliteBlobRows.Read(_db, id, handle);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
