@@ -208,8 +208,8 @@ namespace PersistStore.Engine.Snapshots
         }
 
         /// <summary>
-        /// The parent checkpoint's listings of a folder's subfolders, in one read: a read per folder (connection,
-        /// transaction) made the nothing-changed checkpoint of the benchmark tree (448 folders) 0.05 s slower.
+        /// The parent checkpoint's listings of a folder's subfolders, in one read (a connection and a transaction
+        /// each): 44 reads for the benchmark tree instead of one per folder, 448.
         /// </summary>
         private Dictionary<BlobId, Tree> LoadSublistings(IReadOnlyList<TreeEntry>? previous, CancellationToken stop)
         {
