@@ -36,7 +36,7 @@ public class CheckpointCmdletTests : IDisposable
         Assert.True(shown.Count >= 2, $"{shown.Count} progress records");
         var first = shown[0];
         Assert.Equal(ProgressRecordType.Processing, first.RecordType);
-        // The folder is counted for totals only when a checkpoint runs longer than a quarter second: either form.
+        // The folder is counted for totals only when a checkpoint runs longer than a second: either form.
         Assert.Matches(@"^\d+ (of \d+ )?files \([\d.,]+ (of [\d.,]+ )?MiB\), \d+ read(; still counting the folder)?$", first.StatusDescription);
         Assert.InRange(first.PercentComplete, 0, 100);
         Assert.Equal(ProgressRecordType.Completed, shown[^1].RecordType);

@@ -27,8 +27,12 @@ namespace PersistStore.Engine.Snapshots
     {
         /// <summary>Files queued ahead of the readers: enough to keep every core busy between the walker's folders.</summary>
         internal const int QueuedFiles = 64;
-        /// <summary>How long a checkpoint runs before its folder is counted for progress totals.</summary>
-        private static readonly TimeSpan CountAfter = TimeSpan.FromMilliseconds(250);
+        /// <summary>
+        /// How long a checkpoint runs before its folder is counted for progress totals. A nothing-changed checkpoint
+        /// of the benchmark's 20,000 files takes 0.2-0.35 s on this machine: a count started at 250 ms ran beside
+        /// the slower ones (run 18: 0.29-0.34 s), competing with their walk for the two cores.
+        /// </summary>
+        private static readonly TimeSpan CountAfter = TimeSpan.FromSeconds(1);
         private readonly int _parallelism;
         private readonly IStoreBackend _store;
         private readonly FastCdc _cdc;
