@@ -47,7 +47,7 @@ namespace PersistStore.Engine.Snapshots
         private DirectoryTally? _tally;
         private BlobId _root;
         private readonly object _advanceLock = new object();
-        private long _files, _directories, _logical, _filesDone, _bytesDone, _filesRead, _held, _peakHeld;
+        private long _filesDone, _bytesDone, _filesRead, _held, _peakHeld;
         private int _failed, _walkers = 1;
 
         /// <param name="parallelism">Readers, and threads walking at once (default: one per core).</param>
@@ -72,9 +72,9 @@ namespace PersistStore.Engine.Snapshots
                 .Select(_ => Task.Factory.StartNew(() => ReadQueued(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToList();
             var errors = new List<Exception>();
+            var top = new FolderNode(folder, null, 0, parentRoot);
             try
             {
-                var top = new FolderNode(folder, null, 0, parentRoot);
                 if (parentRoot is BlobId id) top.Listing = _store.Read(r => TreeStore.Load(r, id), stop.Token);
                 Walk(top, stop.Token);
             }
@@ -96,7 +96,7 @@ namespace PersistStore.Engine.Snapshots
                 throw new PersistStoreException("CheckpointRefused", ErrorKind.InvalidOperation, folder,
                     $"No checkpoint was recorded for '{folder}': parts of it could not be read (see the errors before this one). Content stored before that stays in the store unreferenced and is reused by the next checkpoint.");
             writer.Complete();
-            return new SnapshotResult(_root, _files, _directories, _logical, writer.NewBytes, _filesRead, _peakHeld);
+            return new SnapshotResult(_root, top.Files, top.Directories, top.LogicalBytes, writer.NewBytes, _filesRead, _peakHeld);
         }
 
         private void Fail(PersistStoreException problem)
@@ -275,7 +275,7 @@ namespace PersistStore.Engine.Snapshots
                 var parent = node.Parent;
                 if (parent == null)
                 {
-                    (_root, _files, _directories, _logical) = (id, node.Files, node.Directories, node.LogicalBytes);
+                    _root = id;   // its counts are read from the node itself
                     continue;
                 }
                 parent.Subtrees[node.Slot] = id;

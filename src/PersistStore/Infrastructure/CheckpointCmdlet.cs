@@ -34,7 +34,7 @@ namespace PersistStore.Infrastructure
         }
 
         internal static IProgress<SnapshotProgress> ReportProgress(PipelinePump pump) =>
-            new ReportTo<SnapshotProgress>(p => pump.Progress(
+            new ReportTo<SnapshotProgress>(p => pump.Progress(() =>
                 p.FoundAll
                     ? $"{p.FilesDone:N0} of {p.FilesFound:N0} files ({p.BytesDone / 1048576.0:N1} of {p.BytesFound / 1048576.0:N1} MiB), {p.FilesRead:N0} read"
                     : $"{p.FilesDone:N0} files ({p.BytesDone / 1048576.0:N1} MiB), {p.FilesRead:N0} read; still counting the folder",

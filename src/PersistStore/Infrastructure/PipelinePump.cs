@@ -29,12 +29,16 @@ namespace PersistStore.Infrastructure
 
         public void Post(Action<Cmdlet> write) => _messages.Add(write);
 
-        /// <summary>Throttled: at most one update per interval reaches the host.</summary>
-        public void Progress(string status, int percent)
+        /// <summary>
+        /// Throttled: at most one update per interval reaches the host, and the status text is made only for those
+        /// (a checkpoint reports once per file, from its readers).
+        /// </summary>
+        public void Progress(Func<string> describe, int percent)
         {
             var now = DateTime.UtcNow;
             if (now - _lastProgress < ProgressInterval) return;
             _lastProgress = now;
+            string status = describe();
             // A new record each time: hosts may keep the records they are given (a job's or a runspace's
             // progress stream), and one record changed in place made every kept update read as the last.
             Post(c =>
