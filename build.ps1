@@ -1,60 +1,89 @@
 #requires -Version 7.4
 <#
 .SYNOPSIS
-    Maintainer tasks on top of dotnet: Build, Test, Docs, Package.
+    The one entry point for building, demonstrating, testing, documenting and packaging PersistStore.
 .DESCRIPTION
-    Build   : dotnet build (lays out ./out/PersistStore exactly as it ships).
-    Test    : dotnet test (engine tests and cmdlet tests against ./out/PersistStore).
-    Docs    : regenerates en-US/PersistStore.dll-Help.xml from docs/*.md (part of Build), and with PlatyPS
-              installed, refreshes docs/*.md from the built cmdlets (Update-MarkdownHelp keeps the prose).
-    Package : Build in Release, then Publish-PSResource the module folder to a local repository folder.
-    Nothing in the README's setup needs pwsh: `dotnet build` and `dotnet test` do the same work.
+    Run it through the repository's local pwsh tool (.config/dotnet-tools.json), as README and CI do:
+        dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+        dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+    Tasks, in the order they run when several are named:
+    Build   : dotnet build of the module project: lays out ./out/PersistStore exactly as it ships (the MAML help is
+              generated from docs/*.md as part of it).
+    Docs    : Build, then checks that every exported cmdlet has a docs page and a working Get-Help in a fresh pwsh.
+              (PlatyPS is not available here, so docs/*.md are edited by hand in its schema.)
+    Demo    : Build, then runs examples/quickstart.ps1 in a fresh pwsh on the per-user default store.
+    Test    : dotnet test (engine xunit and hosted-engine tests), then the Pester suite (tests/**/*.Tests.ps1), each
+              file in a fresh pwsh child process against ./out/PersistStore, NUnit XML in TestResults/Pester. Ends with
+              one line "N passed, N failed, N skipped" over both; the exit code is 1 if anything failed.
+    Package : Build in Release, then Compress-PSResource the module folder into a .nupkg in -Repository (a folder
+              that Register-PSResourceRepository can serve as a local repository).
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    dotnet pwsh ./build.ps1 -Task Build, Test
 .EXAMPLE
-    ./build.ps1 -Task Package -Repository ./packages
+    dotnet pwsh ./build.ps1 -Task Test -PesterPath tests/Pester/Get-Run.Tests.ps1 -SkipDotnetTest
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Package -Repository ./packages
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package')]
+    [ValidateSet('Build', 'Docs', 'Demo', 'Test', 'Package')]
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
-    [string] $Repository = (Join-Path $PSScriptRoot 'packages')
+    # Package: the folder that receives PersistStore.<version>.nupkg.
+    [string] $Repository = (Join-Path $PSScriptRoot 'out/packages'),
+    # Test: only these Pester files (default: every tests/**/*.Tests.ps1); from bash, separate them with commas and
+    # no spaces (pwsh -File passes one string).
+    [string[]] $PesterPath,
+    # Test: run the Pester suite only (the dotnet test part was run already).
+    [switch] $SkipDotnetTest,
+    # Test: Pester files run at once, each in its own pwsh (default: one per core, at most 4).
+    [int] $Parallel = [Math]::Min(4, [Environment]::ProcessorCount)
 )
 $ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
 $moduleOut = Join-Path $PSScriptRoot 'out/PersistStore'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+Import-Module (Join-Path $PSScriptRoot 'tools/Build.psm1') -Force
 
-function Invoke-Dotnet {
-    & dotnet @args
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
-}
-
-foreach ($t in $Task) {
+foreach ($t in 'Build', 'Docs', 'Demo', 'Test', 'Package' | Where-Object { $_ -in $Task }) {
+    Write-Host "== $t" -ForegroundColor Cyan
     switch ($t) {
-        'Build' { Invoke-Dotnet build $PSScriptRoot -c $Configuration }
-        'Test' { Invoke-Dotnet test $PSScriptRoot -c $Configuration }
+        'Build' { Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration }
         'Docs' {
-            Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration
-            if (Get-Module -ListAvailable platyPS) {
-                Import-Module platyPS
-                Import-Module (Join-Path $moduleOut 'PersistStore.psd1') -Force
-                Update-MarkdownHelp -Path (Join-Path $PSScriptRoot 'docs') -AlphabeticParamsOrder:$false | Out-Null
+            if ('Build' -notin $Task) { Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration }
+            Test-HelpPages -ModuleFolder $moduleOut -DocsFolder (Join-Path $PSScriptRoot 'docs')
+        }
+        'Demo' {
+            if ('Build' -notin $Task) { Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration }
+            $demo = Join-Path $PSScriptRoot 'examples/quickstart.ps1'
+            Invoke-Pwsh -Command "Import-Module '$moduleOut/PersistStore.psd1'; & '$demo'"
+        }
+        'Test' {
+            $counts = [System.Collections.Generic.List[object]]::new()
+            if (-not $SkipDotnetTest) {
+                $counts.Add((Invoke-DotnetTest -Solution (Join-Path $PSScriptRoot 'PersistStore.slnx') -Configuration $Configuration))
             }
-            else {
-                Write-Warning 'platyPS is not installed: the MAML help was regenerated, docs/*.md were not refreshed.'
+            elseif (-not (Test-Path "$moduleOut/PersistStore.psd1")) {
+                Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration
             }
+            $files = if ($PesterPath) { $PesterPath -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path } }
+                     else { Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter *.Tests.ps1 | ForEach-Object FullName }
+            $counts.Add((Invoke-PesterSuite -Files $files -ModuleFolder $moduleOut -Parallel $Parallel `
+                -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester') -Configuration $Configuration))
+            $passed = ($counts | Measure-Object Passed -Sum).Sum
+            $failed = ($counts | Measure-Object Failed -Sum).Sum
+            $skipped = ($counts | Measure-Object Skipped -Sum).Sum
+            foreach ($c in $counts) { Write-Host ("{0}: {1} passed, {2} failed, {3} skipped" -f $c.Suite, $c.Passed, $c.Failed, $c.Skipped) }
+            # The plain closing line CI reads: nothing may be printed after it.
+            Write-Host "$passed passed, $failed failed, $skipped skipped"
+            if ($failed -gt 0 -or ($counts | Where-Object { -not $_.Completed })) { exit 1 }
         }
         'Package' {
             Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c Release
-            Test-ModuleManifest (Join-Path $moduleOut 'PersistStore.psd1') | Out-Null
-            New-Item -ItemType Directory -Force $Repository | Out-Null
-            $name = 'PersistStoreLocal'
-            if (-not (Get-PSResourceRepository -Name $name -ErrorAction SilentlyContinue)) {
-                Register-PSResourceRepository -Name $name -Uri $Repository -Trusted
-            }
-            Publish-PSResource -Path $moduleOut -Repository $name
-            Write-Host "Published to $Repository"
+            $package = New-ModulePackage -ModuleFolder $moduleOut -Destination $Repository
+            Write-Host "Packed $package"
         }
     }
 }

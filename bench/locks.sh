@@ -3,14 +3,14 @@
 #   - acquisitions per second when 2, 4 and 8 processes contend for one run (each: ITERATIONS x Enter+Exit);
 #   - takeover time: a waiter is polling when the holder is killed with kill -9; time from the kill to the lock;
 #   - the same for a suspended holder (SIGSTOP) whose 2 s lease must run out first.
-# Usage: bash bench/locks.sh [WORKDIR] [ITERATIONS]   (after dotnet build -c Release)
+# Usage: bash bench/locks.sh [WORKDIR] [ITERATIONS]   (after dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-HOST=$(ls "$ROOT"/src/PersistStore.Host/bin/Release/net10.0/persiststore-host.dll 2>/dev/null || ls "$ROOT"/src/PersistStore.Host/bin/Debug/net10.0/persiststore-host.dll)
+PWSH=$(cd "$ROOT" && dotnet pwsh -NoProfile -c '$PSHOME')/pwsh   # the repository's local pwsh tool
 WORK=${1:-$(mktemp -d)}
 K=${2:-200}
 mkdir -p "$WORK"
-ps_run() { dotnet "$HOST" -Command "$1"; }
+ps_run() { "$PWSH" -NoProfile -NonInteractive -Command "Import-Module '$ROOT/out/PersistStore/PersistStore.psd1'; $1"; }
 ticks_now() { echo $(( $(date +%s%N) / 100 + 621355968000000000 )); }   # .NET UTC ticks
 
 echo "| contending processes | acquisitions | seconds | acquisitions/s |"

@@ -1,6 +1,6 @@
 # PersistStore quickstart: runs, tags, properties, checkpoints, revert and the change log on the embedded default store.
-# Run it from a fresh clone with:  dotnet run --project src/PersistStore.Host -- examples/quickstart.ps1
-# (or, with pwsh:  Import-Module ./out/PersistStore; ./examples/quickstart.ps1)
+# Run it from a fresh clone with:  dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+# (or, after a build:  Import-Module ./out/PersistStore; ./examples/quickstart.ps1)
 
 $ErrorActionPreference = 'Stop'
 

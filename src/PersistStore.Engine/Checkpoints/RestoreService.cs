@@ -45,8 +45,15 @@ namespace PersistStore.Engine.Checkpoints
             if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
                 throw new PersistStoreException("DestinationNotEmpty", ErrorKind.InvalidArgument, destination,
                     $"The folder '{full}' is not empty. Export into an empty or new folder; to bring the run's own directory back, use Invoke-RunRevert.");
-            Directory.CreateDirectory(full);
-            return ParallelExport.Run(_store, checkpoint.RootTree, full, cancel);
+            try
+            {
+                Directory.CreateDirectory(full);
+                return ParallelExport.Run(_store, checkpoint.RootTree, full, cancel);
+            }
+            catch (Exception e) when (DestinationErrors.IsNotWritable(e))
+            {
+                throw DestinationErrors.NotWritable(destination, full, e);
+            }
         }
 
         /// <summary>Reference vs difference: Added = only in the difference, Removed = only in the reference.</summary>
@@ -124,8 +131,8 @@ namespace PersistStore.Engine.Checkpoints
                 string rel = relative.Length == 0 ? name : relative + "/" + name;
                 left.TryGetValue(name, out var a);
                 right.TryGetValue(name, out var b);
-                if (a == null) changes.Add(new PathChange(rel, ChangeKind.Added, b!.Kind, "only in the difference"));
-                else if (b == null) changes.Add(new PathChange(rel, ChangeKind.Removed, a.Kind, "only in the reference"));
+                if (a == null) AddWhole(r, b!, rel, ChangeKind.Added, "only in the difference", changes, cancel);
+                else if (b == null) AddWhole(r, a, rel, ChangeKind.Removed, "only in the reference", changes, cancel);
                 else if (a.Kind != b.Kind) changes.Add(new PathChange(rel, ChangeKind.Modified, b.Kind, $"{a.Kind} replaced by {b.Kind}"));
                 else if (a.Kind == EntryKind.Directory)
                 {
@@ -140,6 +147,19 @@ namespace PersistStore.Engine.Checkpoints
                 else if (a.Kind == EntryKind.File && a.Mode != b.Mode)
                     changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "mode"));
             }
+        }
+
+        /// <summary>
+        /// One rule for every compare (two checkpoints, or a checkpoint and the live folder): a folder that is only on
+        /// one side is listed with every path in it, as git and restic diff list them.
+        /// </summary>
+        private static void AddWhole(IStoreReader r, TreeEntry entry, string rel, ChangeKind kind, string detail, List<PathChange> changes, CancellationToken cancel)
+        {
+            changes.Add(new PathChange(rel, kind, entry.Kind, detail));
+            if (entry.Kind != EntryKind.Directory) return;
+            cancel.ThrowIfCancellationRequested();
+            foreach (var child in TreeStore.Load(r, entry.Subtree!.Value).Entries)
+                AddWhole(r, child, rel + "/" + child.Name, kind, detail, changes, cancel);
         }
 
         /// <summary>A destination reached through a symlinked folder could put files somewhere the user did not name.</summary>

@@ -89,7 +89,7 @@ namespace PersistStore.Engine.Compression
         }
 
         private static PersistStoreException Damaged(BlobId id, string why) =>
-            new StoreFormatException("BlobDamaged", id.ToString(), $"Stored data {id} is damaged: {why}. Run Test-PersistStore -ReadData and restore the store from a backup.");
+            new StoreFormatException("BlobDamaged", id.ToString(), $"Stored data {id} is damaged: {why}. Nothing was written from it. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");
     }
 
     /// <summary>A 32-byte SHA-256 content address.</summary>

@@ -61,6 +61,14 @@ namespace PersistStore.Engine.Errors
         { }
     }
 
+    public sealed class InvalidDescriptionException : PersistStoreException
+    {
+        public InvalidDescriptionException(string reason)
+            : base("InvalidDescription", ErrorKind.InvalidArgument, null,
+                $"The description cannot be stored: {reason}. Keep long text in a file in the run's directory, and a short summary in the description.")
+        { }
+    }
+
     public sealed class StoreNotFoundException : PersistStoreException
     {
         public StoreNotFoundException(string location, string reason)

@@ -11,16 +11,20 @@ namespace PersistStore.Engine.Identity
     /// </summary>
     public sealed class Caller
     {
-        public Caller(LockSession session, RetryPolicy? retry = null, Func<DateTime>? clock = null)
+        public Caller(LockSession session, RetryPolicy? retry = null, Func<DateTime>? clock = null, Action<string>? trace = null)
         {
             Session = session;
             Retry = (retry ?? RetryPolicy.Default).Validated();
             Clock = clock ?? (() => DateTime.UtcNow);
+            Trace = trace;
         }
 
         public LockSession Session { get; }
         public RetryPolicy Retry { get; }
         public Func<DateTime> Clock { get; }
+
+        /// <summary>Where diagnostic lines go (the cmdlets' -Debug stream): lock waits. May be called on any thread.</summary>
+        public Action<string>? Trace { get; }
         public Actor Actor => Session.Owner.Actor;
 
         /// <summary>For callers without a session of their own: this process's shared session, or a new one for another actor.</summary>

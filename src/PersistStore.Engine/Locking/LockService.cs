@@ -177,13 +177,23 @@ namespace PersistStore.Engine.Locking
         private T WaitFor<T>(Func<bool, T> attempt, CancellationToken cancel)
         {
             bool retrying = false;
-            return RetryLoop.Run(_caller.Retry, () =>
+            int attempts = 0;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var result = RetryLoop.Run(_caller.Retry, () =>
                 {
+                    attempts++;
                     try { return attempt(retrying); }
+                    catch (LockBusy busy)
+                    {
+                        _caller.Trace?.Invoke($"Run '{busy.Holder.RunName}' is locked by {busy.Holder.Describe()}: attempt {attempts} failed after {waited.Elapsed.TotalSeconds:F2} s of waiting.");
+                        throw;
+                    }
                     finally { retrying = true; }
                 }, e => e is LockBusy,
                 outcome => new RunLockedException(((LockBusy)outcome.LastFailure).Holder.RunName, ((LockBusy)outcome.LastFailure).Holder, outcome.Attempts, outcome.Waited),
                 cancel);
+            if (attempts > 1) _caller.Trace?.Invoke($"Got the run's lock on attempt {attempts}, after waiting {waited.Elapsed.TotalSeconds:F2} s.");
+            return result;
         }
 
         /// <summary>Internal signal between an attempt and the retry loop; callers see RunLockedException.</summary>

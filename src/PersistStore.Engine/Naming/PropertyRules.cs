@@ -12,7 +12,18 @@ namespace PersistStore.Engine.Naming
     public static class PropertyRules
     {
         public const int MaxNameLength = 128;
+        /// <summary>One limit for every free text a run holds (property strings and the description): 1 MiB of
+        /// characters keeps a run's row and its history entry small enough to read back in one go.</summary>
         public const int MaxStringLength = 1 << 20;
+
+        public const string MaxStringLengthText = "1 MiB (1,048,576 characters)";
+
+        public static string? ValidateDescription(string? description)
+        {
+            if (description != null && description.Length > MaxStringLength)
+                throw new InvalidDescriptionException($"it is {description.Length:N0} characters long, and descriptions, like property strings, hold at most {MaxStringLengthText}");
+            return description;
+        }
 
         public static string ValidateName(string? name)
         {
@@ -34,7 +45,7 @@ namespace PersistStore.Engine.Naming
                     throw new InvalidPropertyException(name, "the value is null (to remove a property, use -RemoveProperty)");
                 case string s:
                     if (s.Length > MaxStringLength)
-                        throw new InvalidPropertyException(name, $"the string is longer than {MaxStringLength} characters");
+                        throw new InvalidPropertyException(name, $"the string is {s.Length:N0} characters long, and property strings, like descriptions, hold at most {MaxStringLengthText}");
                     return s;
                 case bool b: return b;
                 case byte or sbyte or short or ushort or int or uint or long:

@@ -19,10 +19,13 @@ namespace PersistStore.Engine.Naming
                 throw new InvalidRunNameException(name, $"it is {name.Length} characters long");
             if (!char.IsLetterOrDigit(name[0]))
                 throw new InvalidRunNameException(name, "it must start with a letter or digit");
-            foreach (char c in name)
+            for (int i = 0; i < name.Length; i++)
             {
-                if (!(char.IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-'))
-                    throw new InvalidRunNameException(name, $"it contains '{Describe(c)}'");
+                char c = name[i];
+                if (char.IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-') continue;
+                // A character outside the BMP (an emoji) is two UTF-16 units: name it whole, never half a pair.
+                bool pair = char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]);
+                throw new InvalidRunNameException(name, $"it contains {Describe(pair ? name.Substring(i, 2) : c.ToString())}");
             }
             if (Guid.TryParse(name, out _))
                 throw new InvalidRunNameException(name, "it has the form of a run id (a GUID)");
@@ -31,7 +34,11 @@ namespace PersistStore.Engine.Naming
 
         public static string Key(string name) => name.ToUpperInvariant();
 
-        private static string Describe(char c) =>
-            char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : c.ToString();
+        private static string Describe(string character)
+        {
+            if (character.Length == 1 && (char.IsControl(character[0]) || char.IsWhiteSpace(character[0]) || char.IsSurrogate(character[0])))
+                return $"U+{(int)character[0]:X4}";
+            return $"'{character}' (U+{char.ConvertToUtf32(character, 0):X4})";
+        }
     }
 }

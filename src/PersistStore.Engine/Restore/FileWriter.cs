@@ -79,7 +79,7 @@ namespace PersistStore.Engine.Restore
                         });
                         if (!found)
                             throw new StoreFormatException("ChunkMissing", id.ToString(),
-                                $"A chunk of '{entry.Name}' ({id}) is missing from the store. Run Test-PersistStore; the store may be damaged.");
+                                $"A chunk of '{entry.Name}' ({id}) is missing from the store, which is damaged; nothing was written for this file. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");
                     }
                     output.Flush(flushToDisk: durable);
                 }

@@ -57,7 +57,7 @@ namespace PersistStore.Engine.Restore
             var wanted = new HashSet<string>(target.Entries.Select(e => e.Name), StringComparer.Ordinal);
             foreach (var extra in have.Values.Where(c => !wanted.Contains(c.Name)))
             {
-                Changes.Add(new PathChange(Join(relative, extra.Name), ChangeKind.Added, extra.Kind, "not in the checkpoint"));
+                AddWhole(extra, Join(relative, extra.Name));
                 if (_apply) Delete(extra);
             }
             foreach (var entry in target.Entries)
@@ -79,6 +79,15 @@ namespace PersistStore.Engine.Restore
                     case EntryKind.Symlink: SyncLink(entry, path, rel, now); break;
                 }
             }
+        }
+
+        /// <summary>A folder that is not in the checkpoint is listed with every path in it (the rule of every compare).</summary>
+        private void AddWhole(CurrentEntry extra, string rel)
+        {
+            Changes.Add(new PathChange(rel, ChangeKind.Added, extra.Kind, "not in the checkpoint"));
+            if (extra.Kind != EntryKind.Directory) return;
+            _cancel.ThrowIfCancellationRequested();
+            foreach (var child in extra.Children) AddWhole(child, Join(rel, child.Name));
         }
 
         private void SyncFile(TreeEntry entry, string path, string rel, CurrentEntry? now)

@@ -43,6 +43,7 @@ namespace PersistStore.Engine.Runs
         public static NewRunRequest Prepare(NewRunRequest request) => request with
         {
             Name = RunName.Validate(request.Name),
+            Description = PropertyRules.ValidateDescription(request.Description),
             Tags = TagList.Normalize(request.Tags),
             Properties = Merge(PropertyRules.EmptySet(), request.Properties, null).ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
             Path = request.Path == null ? null : ValidatePath(request.Path),
@@ -75,6 +76,7 @@ namespace PersistStore.Engine.Runs
         public RunRecord Update(RunRef run, RunChanges changes, CancellationToken cancel = default)
         {
             string? path = changes.Path == null ? null : ValidatePath(changes.Path);
+            PropertyRules.ValidateDescription(changes.Description);
             foreach (var name in changes.RemoveProperties ?? Array.Empty<string>()) PropertyRules.ValidateName(name);
             return Change(run, Operations.UpdateRun, current =>
             {

@@ -19,7 +19,7 @@ namespace PersistStore.Engine.Snapshots
             });
             if (!found || plain == null)
                 throw new StoreFormatException("TreeMissing", id.ToString(),
-                    $"The directory listing {id} is missing from the store. Run Test-PersistStore; the store may be damaged.");
+                    $"The directory listing {id} is missing from the store, which is damaged. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");
             return TreeCodec.Decode(id, plain);
         }
     }

@@ -89,7 +89,7 @@ namespace PersistStore.Engine.Trees
         }
 
         private static PersistStoreException Bad(BlobId id, string why) =>
-            new StoreFormatException("TreeDamaged", id.ToString(), $"The directory listing {id} cannot be read ({why}). Run Test-PersistStore and restore the store from a backup.");
+            new StoreFormatException("TreeDamaged", id.ToString(), $"The directory listing {id} cannot be read ({why}). The checkpoints that use it cannot be exported or reverted. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");
     }
 
     /// <summary>What one path component may be: anything a file system allows, except what escapes the folder.</summary>
@@ -100,7 +100,7 @@ namespace PersistStore.Engine.Trees
             if (name.Length == 0 || name == "." || name == ".." || name.IndexOf('/') >= 0 || name.IndexOf('\\') >= 0
                 || name.IndexOf('\0') >= 0 || (name.Length >= 2 && name[1] == ':' && char.IsLetter(name[0])))
                 throw new PersistStoreException("UnsafeEntryName", ErrorKind.InvalidData, name,
-                    $"The stored entry name '{name}' could escape the destination folder; it is refused and nothing is written for it. The store may have been tampered with: run Test-PersistStore.");
+                    $"The stored entry name '{name}' could escape the destination folder; it is refused and nothing is written for it. The store may have been tampered with: restore it from a backup.");
         }
     }
 }

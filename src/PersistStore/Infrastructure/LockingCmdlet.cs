@@ -32,6 +32,7 @@ namespace PersistStore.Infrastructure
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (Timeout != null && RetryBudget != null)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Timeout or -RetryBudget, not both: -Timeout is the short form of a budget."),
                     "TimeoutAndRetryBudget", ErrorCategory.InvalidArgument, Timeout));

@@ -27,12 +27,17 @@ namespace PersistStore.Infrastructure
 
         /// <summary>Who this command acts as (its runspace's lock owner) and its retry budget. Read it on the pipeline
         /// thread: the runspace is found through a thread-static, so worker threads get the captured value.</summary>
-        private protected Caller Caller => _caller ??= RunspaceSession.Caller(RetryOverride);
+        private protected Caller Caller => _caller ??= RunspaceSession.Caller(RetryOverride, _trace.Enqueue);
+
+        /// <summary>Diagnostic lines from engine threads (lock waits), written as debug lines on the pipeline thread.</summary>
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
 
         /// <summary>-Timeout / -RetryBudget of the cmdlets that take them; otherwise the session's budget applies.</summary>
         private protected virtual RetryPolicy? RetryOverride => null;
 
         protected override void StopProcessing() => _stop.Cancel();
+
+        protected override void BeginProcessing() => DebugSwitch.NeverInquire(this);
 
         /// <summary>Runs one item's work: engine errors become non-terminating errors about that item.</summary>
         private protected void ForItem(object? target, Action work)
@@ -52,6 +57,7 @@ namespace PersistStore.Infrastructure
             }
             finally
             {
+                while (_trace.TryDequeue(out var line)) WriteDebug(line);
                 WriteDebug($"{MyInvocation.MyCommand.Name} {target}: {timer.Elapsed.TotalMilliseconds:F1} ms");
             }
         }

@@ -38,10 +38,10 @@ namespace PersistStore.Infrastructure
         }
 
         /// <summary>The engine caller for a command: this runspace's lock owner, and the budget given or the session's.</summary>
-        public static Caller Caller(RetryPolicy? retry = null)
+        public static Caller Caller(RetryPolicy? retry = null, Action<string>? trace = null)
         {
             var session = Current;
-            return new Caller(session?.Locks ?? LockSession.ForProcess, retry ?? session?.Retry);
+            return new Caller(session?.Locks ?? LockSession.ForProcess, retry ?? session?.Retry, null, trace);
         }
 
         private static void OnStateChanged(object? sender, RunspaceStateEventArgs e)

@@ -10,15 +10,9 @@ public sealed record ChildResult(int ExitCode, string Stdout, string Stderr)
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
 
-/// <summary>Real child processes: the script host (with the laid-out module) and the test tool.</summary>
+/// <summary>Real child processes: the test tool (raw SQL with its own SQLite). Cmdlets in child pwsh processes are tested with Pester.</summary>
 public static class ChildProcess
 {
-    public static Task<ChildResult> HostCommandAsync(string command, IDictionary<string, string?>? environment = null) =>
-        RunAsync(Repo.HostDll, new[] { "-Command", command }, environment);
-
-    public static Task<ChildResult> HostScriptAsync(string script, IDictionary<string, string?>? environment = null) =>
-        RunAsync(Repo.HostDll, new[] { script }, environment);
-
     public static ChildResult Tool(params string[] args) => RunAsync(Repo.TestToolDll, args, null).GetAwaiter().GetResult();
 
     public static async Task<ChildResult> RunAsync(string dll, IEnumerable<string> args, IDictionary<string, string?>? environment)

@@ -9,6 +9,5 @@ public static class Repo
     public static string Root => RepoPaths.Root;
     public static string ModuleFolder => Path.Combine(Root, "out", "PersistStore");
     public static string Manifest => Path.Combine(ModuleFolder, "PersistStore.psd1");
-    public static string HostDll => Path.Combine(RepoPaths.Output("src/PersistStore.Host"), "persiststore-host.dll");
     public static string TestToolDll => Path.Combine(RepoPaths.Output("tests/PersistStore.TestTool"), "PersistStore.TestTool.dll");
 }

@@ -18,6 +18,7 @@ namespace PersistStore.Commands
         public string? Description { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         [Parameter]

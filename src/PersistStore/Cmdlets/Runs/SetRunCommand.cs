@@ -16,6 +16,7 @@ namespace PersistStore.Commands
         public string? Description { get; set; }
 
         [Parameter]
+        [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         [Parameter]
