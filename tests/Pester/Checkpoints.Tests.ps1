@@ -12,6 +12,14 @@ BeforeAll {
         New-Run -Name $Name -Path $dir.FullName | Out-Null
         return $dir.FullName
     }
+
+    <# The same change seen both ways: checkpoint 1 against the live folder, then against a checkpoint of it. #>
+    function Compare-BothWays {
+        $live = @(Compare-Checkpoint work -Reference 1 | Sort-Object Path)
+        New-Checkpoint work | Out-Null
+        $stored = @(Compare-Checkpoint work -Reference 1 -Difference 2 | Sort-Object Path)
+        return [pscustomobject]@{ Live = $live; Stored = $stored }
+    }
 }
 
 Describe 'New-Checkpoint' {
@@ -67,11 +75,6 @@ Describe 'Get-Checkpoint' {
         (Get-Checkpoint work -Checkpoint 2).Message | Should -Be 'n2'
         (Get-Run work | Get-Checkpoint).Count | Should -Be 3
     }
-
-    It 'completes checkpoint numbers with TabExpansion2' {
-        $line = 'Get-Checkpoint -Run work -Checkpoint '
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('3', '2', '1')
-    }
 }
 
 Describe 'Compare-Checkpoint' {
@@ -83,25 +86,20 @@ Describe 'Compare-Checkpoint' {
 
     It 'lists a removed folder and every path in it, between checkpoints and against the live folder alike' {
         Remove-Item (Join-Path $dir 'logs') -Recurse
-        $live = Compare-Checkpoint work -Reference 1 | Sort-Object Path
-        New-Checkpoint work | Out-Null
-        $stored = Compare-Checkpoint work -Reference 1 -Difference 2 | Sort-Object Path
+        $both = Compare-BothWays
         $expected = 'logs', 'logs/a.log', 'logs/old', 'logs/old/b.log'
-        $live.Path | Should -Be $expected
-        $stored.Path | Should -Be $expected
-        $live.Change | Sort-Object -Unique | Should -Be 'Removed'
-        $stored.Change | Sort-Object -Unique | Should -Be 'Removed'
+        $both.Live.Path | Should -Be $expected
+        $both.Stored.Path | Should -Be $expected
+        ($both.Live.Change + $both.Stored.Change) | Sort-Object -Unique | Should -Be 'Removed'
     }
 
     It 'lists an added folder and every path in it, both ways' {
         New-Item -ItemType Directory (Join-Path $dir 'new/deep') | Out-Null
         Set-Content (Join-Path $dir 'new/deep/c.txt') 'x'
-        $live = Compare-Checkpoint work -Reference 1 | Sort-Object Path
-        New-Checkpoint work | Out-Null
-        $stored = Compare-Checkpoint work -Reference 1 -Difference 2 | Sort-Object Path
-        $live.Path | Should -Be @('new', 'new/deep', 'new/deep/c.txt')
-        $stored.Path | Should -Be $live.Path
-        ($live.Change + $stored.Change) | Sort-Object -Unique | Should -Be 'Added'
+        $both = Compare-BothWays
+        $both.Live.Path | Should -Be @('new', 'new/deep', 'new/deep/c.txt')
+        $both.Stored.Path | Should -Be $both.Live.Path
+        ($both.Live.Change + $both.Stored.Change) | Sort-Object -Unique | Should -Be 'Added'
     }
 }
 

@@ -20,7 +20,7 @@ while (`$true) {
     }
 }
 
-Describe 'Enter-RunLock between two pwsh processes' {
+Describe 'Lock contention between two pwsh processes' {
     BeforeEach {
         $script:store = New-TestStorePath 'locks'
         New-Run job -Store $store | Out-Null
@@ -86,7 +86,7 @@ Describe 'Enter-RunLock between two pwsh processes' {
     }
 }
 
-Describe 'Invoke-RunTransaction between processes' {
+Describe 'Locked read-modify-write from many processes' {
     It 'eight pwsh processes times 200 locked read-modify-write steps lose nothing' {
         $store = New-TestStorePath 'counter'
         New-Run counter -Properties @{ n = 0 } -Store $store | Out-Null

@@ -56,4 +56,20 @@ Set-Content '$(Join-Path $work 'a.txt')' 'two'
         $use.Lines[2] | Should -Be 'UserDefault'
         Get-Content (Join-Path $work 'a.txt') | Should -Be 'one'
     }
+
+    It 'installs with Install-Module (PowerShellGet 2) from the folder that the Package task wrote, into another empty home' {
+        $home2 = @{} + $userEnv
+        $home2.HOME = (New-Item -ItemType Directory (Join-Path $TestDrive 'home2')).FullName
+        $r = Invoke-TestPwsh -NoModule -Environment $home2 @"
+`$ErrorActionPreference = 'Stop'
+Register-PSRepository -Name Packed -SourceLocation '$($repo.FullName)' -InstallationPolicy Trusted
+Install-Module PersistStore -Repository Packed -Scope CurrentUser
+Import-Module PersistStore
+(Get-Module PersistStore).ModuleBase
+(New-Run -Name viaInstallModule).Name
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.Lines[0] | Should -BeLike "$($home2.HOME)*PersistStore*0.1.0"
+        $r.Lines[1] | Should -Be 'viaInstallModule'
+    }
 }

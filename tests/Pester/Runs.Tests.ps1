@@ -92,13 +92,6 @@ Describe 'Get-Run' {
         { Get-Run -Name nope -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound*'
     }
 
-    It 'completes run names and tags with TabExpansion2' {
-        $names = (TabExpansion2 -inputScript 'Get-Run -Name al' -cursorColumn 15).CompletionMatches.CompletionText
-        $names | Should -Be @('alpha')
-        $tags = (TabExpansion2 -inputScript 'Get-Run -Tag n' -cursorColumn 14).CompletionMatches.CompletionText
-        $tags | Should -Be @('nightly')
-    }
-
     It 'shows debug lines with -Debug and never prompts, even with no console' {
         $store = (Get-PersistStore).Location
         $r = Invoke-TestPwsh "Get-Run -Name alpha -Store '$store' -Debug | ForEach-Object Name; Get-Run -Name alpha -Store '$store' -Debug -Verbose | Out-Null; 'went on'" -Environment @{ NO_COLOR = '1' }
