@@ -26,7 +26,8 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Demo', 'Test', 'Package')]
+    # From bash (pwsh -File passes one string), separate several tasks with commas and no spaces: -Task Docs,Package
+    [ArgumentCompleter({ 'Build', 'Docs', 'Demo', 'Test', 'Package' })]
     [string[]] $Task = @('Build', 'Test'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Debug',
@@ -46,8 +47,11 @@ $moduleOut = Join-Path $PSScriptRoot 'out/PersistStore'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 Import-Module (Join-Path $PSScriptRoot 'tools/Build.psm1') -Force
+$tasks = 'Build', 'Docs', 'Demo', 'Test', 'Package'
+$Task = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
+foreach ($t in $Task) { if ($t -notin $tasks) { throw "Unknown task '$t'. Tasks: $($tasks -join ', ')." } }
 
-foreach ($t in 'Build', 'Docs', 'Demo', 'Test', 'Package' | Where-Object { $_ -in $Task }) {
+foreach ($t in $tasks | Where-Object { $_ -in $Task }) {
     Write-Host "== $t" -ForegroundColor Cyan
     switch ($t) {
         'Build' { Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration }

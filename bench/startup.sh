@@ -17,7 +17,9 @@ mkdir -p "$work"
 store="$work/startup.pstore"
 rm -f "$store"*
 "$pwsh" -NoProfile -c "Import-Module '$module'; New-Run bench -Path '$work/pristine' -Store '$store' | Out-Null; New-Checkpoint bench -Store '$store' | Out-Null"
+cd "$repo"   # dotnet pwsh finds the local tool manifest from here
 hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$work/startup.md" \
+  -n 'dotnet pwsh -NoProfile -c exit (the tool launcher)' "dotnet pwsh -NoProfile -c exit" \
   -n 'pwsh -NoProfile -c exit' "$pwsh -NoProfile -c exit" \
   -n '+ Import-Module' "$pwsh -NoProfile -c \"Import-Module '$module'\"" \
   -n '+ first Get-Run' "$pwsh -NoProfile -c \"Import-Module '$module'; Get-Run -Store '$store' | Out-Null\"" \
