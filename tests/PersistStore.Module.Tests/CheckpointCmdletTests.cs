@@ -30,22 +30,6 @@ public class CheckpointCmdletTests : IDisposable
     private PsResult Run(string script) => _ps.Run(script, new { s = Store, work = _work, out_ = _temp.File("export") });
 
     [Fact]
-    public void NewCheckpointShowsProgressAndCompletesIt()
-    {
-        var shown = Run("New-Checkpoint job -Store $s").Succeeded().Progress;
-        Assert.True(shown.Count >= 2, $"{shown.Count} progress records");
-        var first = shown[0];
-        Assert.Equal(ProgressRecordType.Processing, first.RecordType);
-        // The folder is counted for totals only when a checkpoint runs longer than a second: either form.
-        Assert.Matches(@"^\d+ (of \d+ )?files \([\d.,]+ (of [\d.,]+ )?MiB\), \d+ read(; still counting the folder)?$", first.StatusDescription);
-        Assert.InRange(first.PercentComplete, 0, 100);
-        Assert.Equal(ProgressRecordType.Completed, shown[^1].RecordType);
-        Assert.Single(shown.Select(r => r.ActivityId).Distinct());
-
-        Assert.Empty(Run("$ProgressPreference = 'SilentlyContinue'; New-Checkpoint job -Store $s").Succeeded().Progress);
-    }
-
-    [Fact]
     public void CheckpointExportAndCompareRoundTrip()
     {
         var expected = DirectoryImage.Capture(_work);

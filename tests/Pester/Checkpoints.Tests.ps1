@@ -49,7 +49,12 @@ Describe 'New-Checkpoint' {
         $progress = @($job.ChildJobs[0].Progress)
         $progress.Count | Should -BeGreaterThan 1
         $progress[0].Activity | Should -BeLike "*checkpoint*work*"
+        $progress[0].RecordType | Should -Be 'Processing'
+        # The folder is counted for totals only when a checkpoint runs longer than a second: either form.
+        $progress[0].StatusDescription | Should -Match '^\d+ (of \d+ )?files \([\d.,]+ (of [\d.,]+ )?MiB\), \d+ read(; still counting the folder)?$'
+        $progress[0].PercentComplete | Should -BeIn (0..100)
         $progress[-1].RecordType | Should -Be 'Completed'
+        @($progress.ActivityId | Sort-Object -Unique).Count | Should -Be 1
         $job | Remove-Job
     }
 

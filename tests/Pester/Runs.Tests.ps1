@@ -21,10 +21,6 @@ Describe 'New-Run' {
         (Get-Run | Sort-Object Name).Name | Should -Be @('a', 'b', 'c')
     }
 
-    It 'changes nothing under -WhatIf' {
-        New-Run -Name ghost -WhatIf
-        Get-Run | Should -BeNullOrEmpty
-    }
 
     It 'refuses an empty -Path instead of tracking the current directory' {
         { New-Run -Name p -Path '' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PersistStore.Commands.NewRunCommand'
@@ -126,10 +122,6 @@ Describe 'Set-Run' {
         (Get-Run r).Path | Should -BeNullOrEmpty
     }
 
-    It 'changes nothing under -WhatIf' {
-        Set-Run r -Properties @{ a = 9 } -WhatIf
-        (Get-Run r).Properties['a'] | Should -Be 1
-    }
 }
 
 Describe 'Remove-Run' {
@@ -161,21 +153,27 @@ Describe 'Remove-Run' {
 }
 
 Describe 'Set-RunTag' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); New-Run -Name t -Tag one | Out-Null }
+    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); 'a', 'b' | New-Run -Tag one | Out-Null }
 
-    It 'replaces or appends tags, from the pipeline' {
-        Get-Run t | Set-RunTag -Tag two -Append
-        (Get-Run t).Tags | Should -Be @('one', 'two')
-        Set-RunTag t -Tag three
-        (Get-Run t).Tags | Should -Be @('three')
+    It 'takes Run and Tag by property name: rows of a CSV pipe straight in' {
+        "Run,Tag`na,x`nb,y`na,z" | ConvertFrom-Csv | Set-RunTag -Append
+        (Get-Run a).Tags | Should -Be @('one', 'x', 'z')
+        (Get-Run b).Tags | Should -Be @('one', 'y')
+    }
+
+    It 'names a row that has no Tag column instead of prompting' {
+        { [pscustomobject]@{ Run = 'a' } | Set-RunTag -ErrorAction Stop } | Should -Throw -ErrorId 'InputObjectMissingMandatory*'
+        (Get-Run a).Tags | Should -Be @('one')
     }
 }
 
 Describe 'Remove-RunTag' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); New-Run -Name t -Tag one, two | Out-Null }
+    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); New-Run -Name t -Tag one, two, three | Out-Null }
 
-    It 'removes the named tags only' {
+    It 'removes the named tags only, case-insensitively, also from CSV rows' {
         Get-Run t | Remove-RunTag -Tag ONE
+        (Get-Run t).Tags | Should -Be @('two', 'three')
+        "Run,Tag`nt,Three" | ConvertFrom-Csv | Remove-RunTag
         (Get-Run t).Tags | Should -Be @('two')
     }
 }

@@ -10,7 +10,8 @@ namespace PersistStore.Commands
     [OutputType(typeof(Run))]
     public sealed class SetRunTagCommand : RunCmdlet
     {
-        [Parameter(Mandatory = true, Position = 1)]
+        // By property name too, so a CSV of Run,Tag rows pipes straight in (Import-Csv tags.csv | Set-RunTag -Append).
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyCollection]
         [ArgumentCompleter(typeof(TagCompleter))]
         public string[] Tag { get; set; } = new string[0];
