@@ -13,6 +13,14 @@ BeforeAll {
         return $dir.FullName
     }
 
+    <# A fresh store holding the run 'work' and its checkpoint 1; returns the run's folder. #>
+    function Initialize-CheckpointedRun {
+        Connect-PersistStore -Path (New-TestStorePath)
+        $dir = New-TrackedRun
+        New-Checkpoint work | Out-Null
+        return $dir
+    }
+
     <# The same change seen both ways: checkpoint 1 against the live folder, then against a checkpoint of it. #>
     function Compare-BothWays {
         $live = @(Compare-Checkpoint work -Reference 1 | Sort-Object Path)
@@ -83,11 +91,7 @@ Describe 'Get-Checkpoint' {
 }
 
 Describe 'Compare-Checkpoint' {
-    BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath)
-        $script:dir = New-TrackedRun
-        New-Checkpoint work | Out-Null
-    }
+    BeforeEach { $script:dir = Initialize-CheckpointedRun }
 
     It 'lists a removed folder and every path in it, between checkpoints and against the live folder alike' {
         Remove-Item (Join-Path $dir 'logs') -Recurse
@@ -109,11 +113,7 @@ Describe 'Compare-Checkpoint' {
 }
 
 Describe 'Export-Checkpoint' {
-    BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath)
-        $script:dir = New-TrackedRun
-        New-Checkpoint work | Out-Null
-    }
+    BeforeEach { $script:dir = Initialize-CheckpointedRun }
 
     It 'exports a piped checkpoint into a new folder' {
         $out = Join-Path $TestDrive "export-$([guid]::NewGuid().ToString('N'))"
@@ -151,9 +151,7 @@ Describe 'Export-Checkpoint' {
 
 Describe 'Invoke-RunRevert' {
     BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath)
-        $script:dir = New-TrackedRun
-        New-Checkpoint work | Out-Null
+        $script:dir = Initialize-CheckpointedRun
         Set-Content (Join-Path $dir 'app.conf') 'mode = broken'
     }
 
