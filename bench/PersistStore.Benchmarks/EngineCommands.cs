@@ -24,6 +24,12 @@ public static class EngineCommands
     {
         var timer = Stopwatch.StartNew();
         string store = args[1], run = args[2];
+        if (args[0] == "ps-pack-floor")   // ps-pack-floor <folder> <run (unused)> <MiB> <pack MiB>: the same writes into pack files
+        {
+            var (count, packs, took) = StoreFloor.WritePacks(store, int.Parse(args[3]), int.Parse(args[4]));
+            Console.WriteLine($"stored {count} blobs in {packs} packs in {took:F2} s (writes only), {timer.Elapsed.TotalSeconds:F2} s in all");
+            return 0;
+        }
         var backend = SqliteStore.Open(store, new StoreOpenOptions { CreateIfMissing = true });
         var runs = new RunService(backend);
         switch (args[0])

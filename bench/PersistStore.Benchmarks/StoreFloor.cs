@@ -16,7 +16,7 @@ public static class StoreFloor
 {
     private const int BlobBytes = 256 << 10;
 
-    public static (int Blobs, double Seconds) Write(IStoreBackend store, int mebibytes, int batchMebibytes = 2)
+    private static List<(EncodedBlob, BlobKind)> Blobs(int mebibytes)
     {
         var random = new Random(1);
         var blobs = new List<(EncodedBlob, BlobKind)>();
@@ -26,6 +26,12 @@ public static class StoreFloor
             random.NextBytes(data);
             blobs.Add((new EncodedBlob(BlobId.Of(data), data.Length, BlobCodecKind.Raw, data), BlobKind.Chunk));
         }
+        return blobs;
+    }
+
+    public static (int Blobs, double Seconds) Write(IStoreBackend store, int mebibytes, int batchMebibytes = 2)
+    {
+        var blobs = Blobs(mebibytes);
         var clock = Stopwatch.StartNew();
         int perBatch = Math.Max(1, (batchMebibytes << 20) / BlobBytes);
         for (int i = 0; i < blobs.Count; i += perBatch)
@@ -34,5 +40,28 @@ public static class StoreFloor
             store.Write(w => w.PutBlobs(batch));
         }
         return (blobs.Count, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The same blobs into pack files of the given target size (each flushed, renamed and its folder
+    /// flushed, as a store writes them), in one thread: the floor of a pack store's writes.</summary>
+    public static (int Blobs, int Packs, double Seconds) WritePacks(string folder, int mebibytes, int packMebibytes)
+    {
+        var blobs = Blobs(mebibytes);
+        using var packs = new PersistStore.Engine.Packs.LocalPackStore(folder);
+        var clock = Stopwatch.StartNew();
+        int count = 0;
+        PersistStore.Engine.Packs.PackWriter? writer = null;
+        foreach (var (blob, kind) in blobs)
+        {
+            writer ??= new PersistStore.Engine.Packs.PackWriter(packs, (long)packMebibytes << 20);
+            writer.Add(blob, kind);
+            if (!writer.IsFull) continue;
+            writer.Finish();
+            writer.Dispose();
+            writer = null;
+            count++;
+        }
+        if (writer != null) { writer.Finish(); writer.Dispose(); count++; }
+        return (blobs.Count, count, clock.Elapsed.TotalSeconds);
     }
 }

@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PersistStore.Engine.Compat;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Storage.FileSystems;
+
+namespace PersistStore.Engine.Packs
+{
+    /// <summary>
+    /// Packs as files in a folder: packs/&lt;first two characters of the name&gt;/&lt;name&gt;.pack (256 subfolders keep
+    /// every folder small, as restic's data/ does). A pack is written as packs/.tmp-*.partial, flushed, renamed into
+    /// place and its folder flushed: only then does it have its name. Partial files of writers that were killed are
+    /// never listed or read; maintenance reclaims them.
+    /// </summary>
+    public sealed class LocalPackStore : IPackStore, IDisposable
+    {
+        private const string PartialPrefix = ".tmp-";
+        private readonly ConcurrentDictionary<string, Reader> _readers = new ConcurrentDictionary<string, Reader>(StringComparer.Ordinal);
+
+        public LocalPackStore(string folder)
+        {
+            Folder = folder;
+        }
+
+        public string Folder { get; }
+
+        /// <summary>Pack names are 32 lowercase hex characters (the writer makes them): a name read from a damaged
+        /// index can never point outside the pack folder.</summary>
+        public static bool IsValidName(string name) =>
+            name.Length == 32 && name.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+
+        public static string NewName() => Guid.NewGuid().ToString("N");
+
+        public string PathOf(string name)
+        {
+            if (!IsValidName(name)) throw new PackDamagedException(name, "it is not a valid pack name");
+            return Path.Combine(Folder, name.Substring(0, 2), name + PackFormat.Extension);
+        }
+
+        public IPackUpload Create()
+        {
+            Directory.CreateDirectory(Folder);
+            return new Upload(this, Path.Combine(Folder, PartialPrefix + Guid.NewGuid().ToString("N") + ".partial"));
+        }
+
+        public long Length(string name)
+        {
+            var info = new FileInfo(PathOf(name));
+            if (!info.Exists) throw new PackMissingException(name);
+            return info.Length;
+        }
+
+        public void ReadRange(string name, long offset, Span<byte> destination)
+        {
+            var reader = _readers.GetOrAdd(name, n => new Reader(n, PathOf(n)));
+            reader.Read(offset, destination);
+        }
+
+        public IEnumerable<string> List()
+        {
+            if (!Directory.Exists(Folder)) yield break;
+            foreach (var shard in Directory.EnumerateDirectories(Folder).OrderBy(d => d, StringComparer.Ordinal))
+            {
+                string prefix = Path.GetFileName(shard);
+                if (prefix.Length != 2) continue;
+                foreach (var file in Directory.EnumerateFiles(shard, "*" + PackFormat.Extension).OrderBy(f => f, StringComparer.Ordinal))
+                {
+                    string name = Path.GetFileNameWithoutExtension(file);
+                    if (IsValidName(name) && name.StartsWith(prefix, StringComparison.Ordinal)) yield return name;
+                }
+            }
+        }
+
+        public void Delete(string name)
+        {
+            if (_readers.TryRemove(name, out var reader)) reader.Dispose();
+            string path = PathOf(name);
+            if (!File.Exists(path)) return;
+            File.Delete(path);
+            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        }
+
+        public void Dispose()
+        {
+            foreach (var reader in _readers.Values) reader.Dispose();
+            _readers.Clear();
+        }
+
+        private sealed class Upload : IPackUpload
+        {
+            private readonly LocalPackStore _store;
+            private readonly string _partial;
+            private FileStream? _file;
+
+            public Upload(LocalPackStore store, string partial)
+            {
+                _store = store;
+                _partial = partial;
+                // Written once, front to back: a large buffer makes the few big writes the disk likes.
+                _file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            }
+
+            public long Length => (_file ?? throw new ObjectDisposedException(nameof(Upload))).Length;
+
+            public void Append(ReadOnlySpan<byte> bytes) =>
+                (_file ?? throw new ObjectDisposedException(nameof(Upload))).Write(bytes);
+
+            public void Commit(string name)
+            {
+                var file = _file ?? throw new ObjectDisposedException(nameof(Upload));
+                string target = _store.PathOf(name);
+                file.Flush(flushToDisk: true);
+                file.Dispose();
+                _file = null;
+                string shard = Path.GetDirectoryName(target)!;
+                if (!Directory.Exists(shard))
+                {
+                    Directory.CreateDirectory(shard);
+                    DirectorySync.Flush(_store.Folder);
+                }
+                File.Move(_partial, target);
+                DirectorySync.Flush(shard);
+                DirectorySync.Flush(_store.Folder);   // the partial's name is gone from here
+            }
+
+            public void Dispose()
+            {
+                if (_file == null) return;
+                _file.Dispose();
+                _file = null;
+                try { File.Delete(_partial); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+
+        /// <summary>One open handle per pack, shared by every reading thread (positional reads need no lock on .NET 8).</summary>
+        private sealed class Reader : IDisposable
+        {
+            private readonly string _name;
+#if NET8_0_OR_GREATER
+            private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
+#else
+            private readonly FileStream _stream;
+#endif
+
+            public Reader(string name, string path)
+            {
+                _name = name;
+                try
+                {
+#if NET8_0_OR_GREATER
+                    _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
+#else
+                    _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.RandomAccess);
+#endif
+                }
+                catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+                {
+                    throw new PackMissingException(name);
+                }
+            }
+
+            public void Read(long offset, Span<byte> destination)
+            {
+                int done = 0;
+                while (done < destination.Length)
+                {
+#if NET8_0_OR_GREATER
+                    int n = RandomAccess.Read(_handle, destination.Slice(done), offset + done);
+#else
+                    int n;
+                    lock (_stream)
+                    {
+                        _stream.Position = offset + done;
+                        n = _stream.Read(destination.Slice(done));
+                    }
+#endif
+                    if (n == 0)
+                        throw new PackDamagedException(_name, $"it ends at byte {offset + done}, before the end of the range {offset}..{offset + destination.Length} that the index records (truncated)");
+                    done += n;
+                }
+            }
+
+            public void Dispose()
+            {
+#if NET8_0_OR_GREATER
+                _handle.Dispose();
+#else
+                _stream.Dispose();
+#endif
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Packs;
+using Xunit;
+
+namespace PersistStore.Engine.Tests;
+
+/// <summary>Packs on a real folder: what is written reads back, and a damaged pack never reads as valid.</summary>
+public sealed class PackTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "persiststore-pack-tests", Guid.NewGuid().ToString("N"));
+    private readonly LocalPackStore _store;
+
+    public PackTests()
+    {
+        _store = new LocalPackStore(Path.Combine(_folder, "packs"));
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Blobs of every shape: empty, compressible (LZ4), random (raw), one byte, and a large one.</summary>
+    private static List<(byte[] Plain, EncodedBlob Blob)> SampleBlobs(int seed)
+    {
+        var random = new Random(seed);
+        var plains = new List<byte[]> { Array.Empty<byte>(), new byte[] { 7 }, new byte[300_000] };
+        for (int i = 0; i < 20; i++)
+        {
+            var data = new byte[random.Next(1, 70_000)];
+            if (i % 2 == 0) random.NextBytes(data);
+            else for (int j = 0; j < data.Length; j++) data[j] = (byte)('a' + j % 7);
+            plains.Add(data);
+        }
+        return plains.Select(p => (p, BlobCodec.Encode(p))).ToList();
+    }
+
+    private PackInfo WritePack(IReadOnlyList<(byte[] Plain, EncodedBlob Blob)> blobs, long target = 1 << 20)
+    {
+        using var writer = new PackWriter(_store, target);
+        foreach (var (_, blob) in blobs) writer.Add(blob, BlobKind.Chunk);
+        return writer.Finish();
+    }
+
+    private static byte[] Decode(IPackStore store, string pack, PackEntry entry)
+    {
+        var plain = new byte[entry.PlainSize];
+        PackReader.ReadBlob(store, pack, entry, (size, codec, data) => BlobCodec.DecodeInto(entry.Id, size, codec, data, plain));
+        return plain;
+    }
+
+    [Fact]
+    public void EveryBlobReadsBackFromItsRangeAndThePackListsItself()
+    {
+        var blobs = SampleBlobs(1);
+        var pack = WritePack(blobs);
+
+        Assert.Equal(pack.Length, _store.Length(pack.Name));
+        Assert.Equal(pack.Entries, PackReader.ReadEntries(_store, pack.Name));
+        Assert.Contains(blobs, b => b.Blob.Codec == BlobCodecKind.Lz4);
+        Assert.Contains(blobs, b => b.Blob.Codec == BlobCodecKind.Raw);
+        for (int i = 0; i < blobs.Count; i++)
+        {
+            Assert.Equal(blobs[i].Blob.Id, pack.Entries[i].Id);
+            Assert.Equal(blobs[i].Plain, Decode(_store, pack.Name, pack.Entries[i]));
+        }
+        Assert.Equal(new[] { pack.Name }, _store.List());
+    }
+
+    [Fact]
+    public void APackIsNeverReadAsValidWhenTruncatedOrExtended()
+    {
+        var pack = WritePack(SampleBlobs(2).Take(6).ToList());
+        string path = _store.PathOf(pack.Name);
+        byte[] whole = File.ReadAllBytes(path);
+        var cuts = Enumerable.Range(0, PackFormat.FooterSize + 2 * PackFormat.EntrySize + 2).Select(k => whole.Length - k)
+            .Concat(new[] { 0, 1, whole.Length / 2 }).Where(n => n >= 0 && n < whole.Length).Distinct().ToList();
+        foreach (int length in cuts)
+        {
+            _store.Dispose();   // no cached handle: each trial reads the file as it is now
+            File.WriteAllBytes(path, whole.AsSpan(0, length).ToArray());
+            var e = Assert.Throws<PackDamagedException>(() => PackReader.ReadEntries(_store, pack.Name));
+            Assert.Equal(pack.Name, e.TargetObject());
+        }
+        _store.Dispose();
+        File.WriteAllBytes(path, whole.Concat(new byte[] { 0 }).ToArray());
+        Assert.Throws<PackDamagedException>(() => PackReader.ReadEntries(_store, pack.Name));
+    }
+
+    [Fact]
+    public void AFlippedByteIsFoundInTheListOrByTheBlobsId()
+    {
+        var blobs = SampleBlobs(3).Take(8).ToList();
+        var pack = WritePack(blobs);
+        string path = _store.PathOf(pack.Name);
+        byte[] whole = File.ReadAllBytes(path);
+        long dataEnd = pack.Entries[^1].Offset + pack.Entries[^1].Length;
+        var random = new Random(3);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int at = random.Next(whole.Length);
+            var damaged = (byte[])whole.Clone();
+            damaged[at] ^= (byte)(1 << random.Next(8));
+            _store.Dispose();
+            File.WriteAllBytes(path, damaged);
+            if (at >= dataEnd)
+            {
+                Assert.Throws<PackDamagedException>(() => PackReader.ReadEntries(_store, pack.Name));
+                continue;
+            }
+            var entries = PackReader.ReadEntries(_store, pack.Name);   // the list is intact: the blob is not
+            var hit = entries.Single(e => at >= e.Offset && at < e.Offset + e.Length);
+            var error = Assert.ThrowsAny<PersistStoreException>(() => Decode(_store, pack.Name, hit));
+            Assert.Equal("BlobDamaged", error.ErrorId);
+        }
+    }
+
+    [Fact]
+    public void OnlyCommittedPacksAreListedAndADroppedOneLeavesNothing()
+    {
+        var first = WritePack(SampleBlobs(4).Take(3).ToList());
+        using (var dropped = new PackWriter(_store, 1 << 20))
+        {
+            dropped.Add(BlobCodec.Encode(new byte[] { 1, 2, 3 }), BlobKind.Chunk);
+        }   // disposed without Finish: a writer killed half way
+        var partial = _store.Create();
+        partial.Append(new byte[] { 9, 9, 9 });   // still being written: not listed
+        var second = WritePack(SampleBlobs(5).Take(3).ToList());
+
+        Assert.Equal(new[] { first.Name, second.Name }.OrderBy(n => n, StringComparer.Ordinal), _store.List());
+        _store.Delete(first.Name);
+        _store.Delete(first.Name);   // a second cleaner finds it gone: not an error
+        Assert.Equal(new[] { second.Name }, _store.List());
+        Assert.Throws<PackMissingException>(() => _store.Length(first.Name));
+        Assert.Throws<PackMissingException>(() => PackReader.ReadEntries(_store, first.Name));
+        partial.Dispose();
+        Assert.Empty(Directory.GetFiles(_store.Folder, "*.partial"));
+    }
+
+    [Fact]
+    public void TheIndexRebuiltFromThePacksAloneEqualsTheOneTheWritersReturned()
+    {
+        var written = new Dictionary<BlobId, (string Pack, PackEntry Entry)>();
+        var blobs = SampleBlobs(6).Concat(SampleBlobs(7).Skip(3)).ToList();   // distinct ids, as dedup makes them
+        // Small target: several packs, and the 300,000-byte blob gets one of its own (a blob is never split).
+        PackWriter? writer = null;
+        foreach (var (_, blob) in blobs)
+        {
+            writer ??= new PackWriter(_store, 100_000);
+            writer.Add(blob, BlobKind.Chunk);
+            if (!writer.IsFull) continue;
+            var info = writer.Finish();
+            foreach (var e in info.Entries) written[e.Id] = (info.Name, e);
+            writer.Dispose();
+            writer = null;
+        }
+        if (writer != null)
+        {
+            var info = writer.Finish();
+            foreach (var e in info.Entries) written[e.Id] = (info.Name, e);
+            writer.Dispose();
+        }
+
+        var rebuilt = new Dictionary<BlobId, (string Pack, PackEntry Entry)>();
+        foreach (var name in _store.List())
+            foreach (var e in PackReader.ReadEntries(_store, name)) rebuilt[e.Id] = (name, e);
+        Assert.True(_store.List().Count() >= 3);
+        Assert.Equal(written.OrderBy(kv => kv.Key.ToString()), rebuilt.OrderBy(kv => kv.Key.ToString()));
+    }
+
+    [Fact]
+    public void ANameFromADamagedIndexCannotLeaveThePackFolder()
+    {
+        foreach (var name in new[] { "../../etc/passwd", "ABCDEF0123456789ABCDEF0123456789", "", "0123" })
+            Assert.Throws<PackDamagedException>(() => _store.PathOf(name));
+    }
+}
+
+internal static class PersistStoreExceptionTarget
+{
+    public static object? TargetObject(this PersistStoreException e) => e.Target;
+}
