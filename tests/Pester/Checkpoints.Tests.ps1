@@ -88,6 +88,14 @@ Describe 'Get-Checkpoint' {
         (Get-Checkpoint work -Checkpoint 2).Message | Should -Be 'n2'
         (Get-Run work | Get-Checkpoint).Count | Should -Be 3
     }
+
+    It 'takes -Checkpoint as JSON gives numbers (Int64) and as CSV gives them (text), and says what is wrong with other text' {
+        (Get-Checkpoint work -Checkpoint ('{"n": 2}' | ConvertFrom-Json).n).Message | Should -Be 'n2'
+        (Get-Checkpoint work -Checkpoint ("Checkpoint`n3" | ConvertFrom-Csv).Checkpoint).Message | Should -Be 'n3'
+        { Export-Checkpoint work -Checkpoint 'latest' -Destination (Join-Path $TestDrive 'never') -ErrorAction Stop } | Should -Throw "*'latest' is not a checkpoint number*"
+        Test-Path (Join-Path $TestDrive 'never') | Should -BeFalse
+        (Export-Checkpoint work -Checkpoint ('{"n": 1}' | ConvertFrom-Json).n -Destination (Join-Path $TestDrive 'one')).Name | Should -Be 'one'
+    }
 }
 
 Describe 'Compare-Checkpoint' {
