@@ -21,7 +21,7 @@ mkdir -p "$work"
 [ -d "$work/pristine" ] || python3 "$shared/bench/gen_data.py" "$work/pristine" --seed 1 >/dev/null
 export RESTIC_PASSWORD=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 
-rm -f "$work"/warmup.pstore*   # made by this build: an older build's store would be refused as an older format
+rm -rf "$work"/warmup.pstore*   # made by this build: an older build's store would be refused as an older format
 results="$work/results.tsv"
 : > "$results"
 drop() { sync; echo 3 > /proc/sys/vm/drop_caches; }

@@ -8,14 +8,25 @@ using PersistStore.Engine.Storage.Sqlite;
 // checkpoint <store> <run> <count>: take checkpoints in a loop, touching one file before each.
 // revert <store> <run> <number>: revert the run to a checkpoint.
 // checkpoint-once <store> <run>: one checkpoint; every reported problem's ErrorId goes to stderr; exit 1 if refused.
-// Prints "ready" once the store is open, so the killer knows the work has started.
-var store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+// upgrade <store>: Update-PersistStore's work (a one-file store becomes a folder).
+// Prints "ready" once the store is open (or the upgrade is about to start), so the killer knows the work has started.
+if (args[0] == "upgrade")
+{
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    SqliteUpgrade.Upgrade(args[1], null, new StoreOpenOptions());
+    return 0;
+}
+IStoreBackend store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+// checkpoint-paused <store> <run> <count>: as checkpoint, pausing after every durable pack (see PausingAfterPacks).
+if (args[0] == "checkpoint-paused") store = new PausingAfterPacks(store);
 var run = RunRef.Parse(args[2]);
 Console.Out.WriteLine("ready");
 Console.Out.Flush();
 switch (args[0])
 {
     case "checkpoint":
+    case "checkpoint-paused":
         var checkpoints = new CheckpointService(store);
         string folder = new RunService(store).Get(run).Path!;
         for (int i = 0; i < int.Parse(args[3]); i++)
@@ -44,4 +55,48 @@ switch (args[0])
         return 0;
     default:
         return 2;
+}
+
+/// <summary>
+/// The store as the engine sees it, except that every pack, once durable and named, is announced on stdout ("pack")
+/// and followed by a pause before anything indexes it: the killer kills in exactly the window between a pack's flush
+/// and the index transaction that refers to it.
+/// </summary>
+internal sealed class PausingAfterPacks : IStoreBackend
+{
+    private readonly IStoreBackend _inner;
+    public PausingAfterPacks(IStoreBackend inner) { _inner = inner; Packs = new PackStore(inner.Packs); }
+    public StoreLocation Location => _inner.Location;
+    public string BackendName => _inner.BackendName;
+    public int FormatVersion => _inner.FormatVersion;
+    public PersistStore.Engine.Packs.IPackStore Packs { get; }
+    public T Read<T>(Func<IStoreReader, T> work, System.Threading.CancellationToken cancel = default) => _inner.Read(work, cancel);
+    public T Write<T>(Func<IStoreWriter, T> work, System.Threading.CancellationToken cancel = default, PersistStore.Engine.Retry.RetryPolicy? retry = null) => _inner.Write(work, cancel, retry);
+
+    private sealed class PackStore : PersistStore.Engine.Packs.IPackStore
+    {
+        private readonly PersistStore.Engine.Packs.IPackStore _inner;
+        public PackStore(PersistStore.Engine.Packs.IPackStore inner) => _inner = inner;
+        public PersistStore.Engine.Packs.IPackUpload Create() => new Upload(_inner.Create());
+        public long Length(string name) => _inner.Length(name);
+        public void ReadRange(string name, long offset, Span<byte> destination) => _inner.ReadRange(name, offset, destination);
+        public System.Collections.Generic.IEnumerable<string> List() => _inner.List();
+        public void Delete(string name) => _inner.Delete(name);
+    }
+
+    private sealed class Upload : PersistStore.Engine.Packs.IPackUpload
+    {
+        private readonly PersistStore.Engine.Packs.IPackUpload _inner;
+        public Upload(PersistStore.Engine.Packs.IPackUpload inner) => _inner = inner;
+        public long Length => _inner.Length;
+        public void Append(ReadOnlySpan<byte> bytes) => _inner.Append(bytes);
+        public void Commit(string name)
+        {
+            _inner.Commit(name);
+            Console.Out.WriteLine("pack");
+            Console.Out.Flush();
+            System.Threading.Thread.Sleep(200);
+        }
+        public void Dispose() => _inner.Dispose();
+    }
 }

@@ -40,12 +40,31 @@ public class CrashTests : IDisposable
     internal static string WorkerDll => Path.Combine(RepoPaths.Output("tests/PersistStore.CrashWorker"), "PersistStore.CrashWorker.dll");
 
     /// <summary>Starts the worker, waits until it has opened the store, lets it work for a random time, kills it.</summary>
-    private void StartAndKill(Random random, int maxDelayMs, params string[] args)
+    /// <summary>Starts the worker and kills it the moment it prints the given line.</summary>
+    private void KillAfter(string signal, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(WorkerDll);
         info.ArgumentList.Add(args[0]);
         info.ArgumentList.Add(_store.PathOnDisk);
+        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
+        using var worker = Process.Start(info)!;
+        var stderr = worker.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = worker.StandardOutput.ReadLine()) != null && line != signal) { }
+        try { worker.Kill(); } catch (InvalidOperationException) { }
+        worker.WaitForExit();
+        Assert.True(line == signal, $"the worker ended before it printed '{signal}': {stderr.Result}");
+    }
+
+    private void StartAndKill(Random random, int maxDelayMs, params string[] args) => StartAndKillOn(_store.PathOnDisk, random, maxDelayMs, args);
+
+    private static void StartAndKillOn(string store, Random random, int maxDelayMs, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(WorkerDll);
+        info.ArgumentList.Add(args[0]);
+        info.ArgumentList.Add(store);
         foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
         using var worker = Process.Start(info)!;
         var stderr = worker.StandardError.ReadToEndAsync();
@@ -74,6 +93,22 @@ public class CrashTests : IDisposable
         var checkpoints = backend.Read(r => r.QueryCheckpoints(new RunService(backend).Get(RunRef.Parse("crash")).Id));
         Assert.True(checkpoints.Count > 0, "no checkpoint ever completed: the kills proved nothing");
         Assert.True(UnreferencedBlobs(backend) > 0, "no kill landed between storing blobs and committing a checkpoint");
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_store.PathOnDisk, "packs"), "*.partial"));   // kills landed mid-pack too
+    }
+
+    [Fact]
+    public void AKillBetweenAPacksFlushAndItsIndexCommitLosesNothing()
+    {
+        TestFiles.Write(Path.Combine(_work, "base.txt"), TestFiles.TextBytes(100_000, 1));
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            KillAfter("pack", "checkpoint-paused", "crash", "40");
+            AssertConsistent();
+        }
+        var backend = _store.Open();
+        long indexed = backend.Read(r => r.Summarize()).Packs;
+        Assert.Equal(indexed + Trials, backend.Packs.List().Count());   // each kill left one durable pack no index refers to
+        new CheckpointService(backend).Create(RunRef.Parse("crash"), "after the kills");   // and the next checkpoint succeeds
     }
 
     [Fact]
@@ -94,6 +129,36 @@ public class CrashTests : IDisposable
         }
     }
 
+    [Fact]
+    public void AKilledUpgradeLeavesTheOldStoreOrTheNewOneAndCompletesWhenRunAgain()
+    {
+        string fixture = Path.Combine(RepoPaths.Root, "tests", "Fixtures", "format3");
+        var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture, "manifest.json"))).RootElement;
+        var random = new Random(33);
+        var seen = new HashSet<string>();
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            string store = Path.Combine(_store.Folder, $"upgrade-{trial}.pstore");
+            File.Copy(Path.Combine(fixture, "store.pstore"), store);
+            StartAndKillOn(store, random, 200, "upgrade");
+            seen.Add(File.Exists(store) ? (Directory.Exists(Storage.Sqlite.SqliteConversion.StagingFolder(store)) ? "mid-way" : "not started")
+                : Directory.Exists(store) ? "done" : "swapping");
+            Storage.Sqlite.SqliteUpgrade.Upgrade(store, null, new StoreOpenOptions());
+            var backend = Storage.Sqlite.SqliteStore.Open(store, new StoreOpenOptions());
+            Assert.Equal(4, backend.FormatVersion);
+            var runs = new RunService(backend);
+            foreach (var expected in manifest.GetProperty("checkpoints").EnumerateArray())
+            {
+                string export = Path.Combine(_store.Folder, $"export-{trial}-{expected.GetProperty("number").GetInt32()}");
+                var checkpoint = new CheckpointService(backend).Get(RunRef.Parse("fixture"), expected.GetProperty("number").GetInt32());
+                new RestoreService(backend).Export(checkpoint, export);
+                foreach (var path in expected.GetProperty("paths").EnumerateArray().Where(p => p.GetProperty("type").GetString() == "File"))
+                    Assert.Equal(path.GetProperty("sha256").GetString(), TestStore.Sha256(Path.Combine(export, path.GetProperty("path").GetString()!)));
+            }
+        }
+        Assert.Contains("mid-way", seen);   // the kills landed inside upgrades, not only before or after them
+    }
+
     private void Mutate(Random random, int trial)
     {
         for (int i = 0; i < 8; i++)
@@ -112,7 +177,7 @@ public class CrashTests : IDisposable
     private void AssertConsistent()
     {
         SqliteConnection.ClearAllPools();
-        using (var c = new SqliteConnection($"Data Source={_store.PathOnDisk};Pooling=False"))
+        using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
         {
             c.Open();
             using var cmd = c.CreateCommand();
@@ -132,7 +197,19 @@ public class CrashTests : IDisposable
                 return chunks.Count - r.ExistingBlobs(chunks.Distinct().ToList()).Count - (chunks.Count - chunks.Distinct().Count());
             });
             Assert.Equal(0, missing);
+            // Indexed is not enough: every chunk reads back from its pack and matches its id.
+            backend.Read(r =>
+            {
+                var chunks = new List<BlobId>();
+                CollectChunks(r, checkpoint.RootTree, chunks);
+                var plain = new byte[1 << 20];
+                foreach (var id in chunks.Distinct())
+                    Assert.True(r.ReadBlob(id, (size, codec, data) => BlobCodec.DecodeInto(id, size, codec, data, plain)), $"chunk {id} unreadable");
+                return 0;
+            });
         }
+        // A pack that has its name is whole: a killed writer leaves only a partial file, never a named pack.
+        foreach (var name in backend.Packs.List()) Packs.PackReader.ReadEntries(backend.Packs, name);
         var history = new HistoryService(backend);
         Assert.Empty(history.VerifyChain());
         int logged = history.Query(new HistoryFilter { Operations = new[] { Operations.CreateCheckpoint } }).Count;

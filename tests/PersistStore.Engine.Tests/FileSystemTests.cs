@@ -67,6 +67,6 @@ public class FileSystemTests
         string? warning = null;
         SqliteStore.Open(store.PathOnDisk, new Storage.StoreOpenOptions { CreateIfMissing = true, Warn = w => warning = w });
         Assert.Contains("sync folder", warning);
-        Assert.True(File.Exists(store.PathOnDisk));
+        Assert.True(File.Exists(store.IndexOnDisk));
     }
 }

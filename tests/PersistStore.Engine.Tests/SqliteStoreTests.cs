@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Storage;
@@ -52,10 +53,11 @@ public class SqliteStoreTests
         using var store = new TestStore();
         var backend = store.Open();
         Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
-        Assert.Equal("wal", Query(store.PathOnDisk, "PRAGMA journal_mode"));
-        Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.PathOnDisk, "PRAGMA application_id"));
-        Assert.Equal("3", Query(store.PathOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
-        Assert.Equal("CreateStore", Query(store.PathOnDisk, "SELECT operation FROM history WHERE id = 1"));
+        Assert.Equal("wal", Query(store.IndexOnDisk, "PRAGMA journal_mode"));
+        Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.IndexOnDisk, "PRAGMA application_id"));
+        Assert.Equal("4", Query(store.IndexOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.True(Directory.Exists(Path.Combine(store.PathOnDisk, "packs")));
+        Assert.Equal("CreateStore", Query(store.IndexOnDisk, "SELECT operation FROM history WHERE id = 1"));
         Assert.Equal(1L, backend.Read(r => r.Summarize()).HistoryEntries);
     }
 
@@ -65,7 +67,7 @@ public class SqliteStoreTests
         using var store = new TestStore();
         string id = store.Open().Read(r => r.Summarize()).StoreId;
         Assert.Equal(id, store.Open(create: false).Read(r => r.Summarize()).StoreId);
-        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM history"));
+        Assert.Equal(1L, Query(store.IndexOnDisk, "SELECT COUNT(*) FROM history"));
     }
 
     [Fact]
@@ -90,11 +92,13 @@ public class SqliteStoreTests
     }
 
     [Fact]
-    public void AFolderGivenAsStorePathIsRefused()
+    public void AFolderWithOtherContentIsNeverMadeAStore()
     {
         using var store = new TestStore();
-        var e = Assert.Throws<PersistStoreException>(() => SqliteStore.Open(store.Folder, new StoreOpenOptions { CreateIfMissing = true }));
-        Assert.Equal("StorePathIsFolder", e.ErrorId);
+        File.WriteAllText(Path.Combine(store.Folder, "notes.txt"), "mine");
+        var e = Assert.Throws<StoreFormatException>(() => SqliteStore.Open(store.Folder, new StoreOpenOptions { CreateIfMissing = true }));
+        Assert.Equal("StoreIndexMissing", e.ErrorId);
+        Assert.Equal(new[] { "notes.txt" }, Directory.GetFileSystemEntries(store.Folder).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -127,12 +131,12 @@ public class SqliteStoreTests
         using var store = new TestStore();
         store.Open();
         SqliteConnection.ClearAllPools();
-        Execute(store.PathOnDisk, "UPDATE store_meta SET value = '99' WHERE key = 'format_version'");
-        string before = TestStore.Sha256(store.PathOnDisk);
+        Execute(store.IndexOnDisk, "UPDATE store_meta SET value = '99' WHERE key = 'format_version'");
+        string before = TestStore.Sha256(store.IndexOnDisk);
         var e = Assert.Throws<StoreFormatException>(() => store.Open());
         Assert.Equal("StoreFormatTooNew", e.ErrorId);
         Assert.Contains("format version 99", e.Message);
-        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+        Assert.Equal(before, TestStore.Sha256(store.IndexOnDisk));
     }
 
     [Fact]
@@ -149,22 +153,22 @@ public class SqliteStoreTests
 
         string taken = store.PathOnDisk + ".taken";
         File.WriteAllText(taken, "not to be overwritten");
-        string before = TestStore.Sha256(store.PathOnDisk);
+        string before = TestStore.Sha256(store.IndexOnDisk);
         var exists = Assert.Throws<PersistStoreException>(() => SqliteUpgrade.Upgrade(store.PathOnDisk, taken, new StoreOpenOptions(), v2));
         Assert.Equal("BackupExists", exists.ErrorId);
         Assert.Equal("not to be overwritten", File.ReadAllText(taken));
-        Assert.Equal(before, TestStore.Sha256(store.PathOnDisk));
+        Assert.Equal(before, TestStore.Sha256(store.IndexOnDisk));
 
         string backup = store.PathOnDisk + ".v1.bak";
         Assert.Equal(new UpgradeResult(1, 2, backup), SqliteUpgrade.Upgrade(store.PathOnDisk, backup, new StoreOpenOptions(), v2));
         Assert.Equal(2, SqliteStore.Open(store.PathOnDisk, new StoreOpenOptions(), v2).FormatVersion);
         Assert.Equal("1", Query(backup, "SELECT value FROM store_meta WHERE key = 'format_version'"));
-        Assert.Equal("UpgradeStore", Query(store.PathOnDisk, "SELECT operation FROM history ORDER BY id DESC LIMIT 1"));
-        Assert.Equal(0L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM runs WHERE owner IS NOT NULL"));
+        Assert.Equal("UpgradeStore", Query(store.IndexOnDisk, "SELECT operation FROM history ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, Query(store.IndexOnDisk, "SELECT COUNT(*) FROM runs WHERE owner IS NOT NULL"));
 
         // Already current: nothing to back up, nothing logged.
         Assert.Equal(new UpgradeResult(2, 2, null), SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions(), v2));
-        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM history WHERE operation = 'UpgradeStore'"));
+        Assert.Equal(1L, Query(store.IndexOnDisk, "SELECT COUNT(*) FROM history WHERE operation = 'UpgradeStore'"));
     }
 
     [Fact]
@@ -179,7 +183,7 @@ public class SqliteStoreTests
 
         var result = SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions());
         Assert.Equal(1, result.From);
-        Assert.Equal(3, result.To);
+        Assert.Equal(SqliteSchema.LatestVersion, result.To);
         Assert.Equal(store.Folder, Path.GetDirectoryName(result.BackupPath));
         Assert.Matches(@"^test\.format1-\d{8}-\d{6}\.pstore$", Path.GetFileName(result.BackupPath));
         Assert.Equal("1", Query(result.BackupPath!, "SELECT value FROM store_meta WHERE key = 'format_version'"));
@@ -187,7 +191,7 @@ public class SqliteStoreTests
         var upgraded = store.Open(create: false);
         var locks = new Locking.LockService(upgraded, new Identity.Caller(new Locking.LockSession(Locking.LockOwner.NewSession())));
         Assert.Equal("old", locks.Enter(Runs.RunRef.Parse("old"), null, null).RunName);
-        Assert.Equal(1L, Query(store.PathOnDisk, "SELECT COUNT(*) FROM runs"));
+        Assert.Equal(1L, Query(store.IndexOnDisk, "SELECT COUNT(*) FROM runs"));
     }
 
     [Fact]
@@ -199,6 +203,6 @@ public class SqliteStoreTests
         var e = Assert.Throws<StoreAccessException>(() => SqliteStore.Open(path, new StoreOpenOptions { CreateIfMissing = true }));
         Assert.Equal("StoreAccessDenied", e.ErrorId);
         Assert.Equal(ErrorKind.PermissionDenied, e.Kind);
-        Assert.False(File.Exists(path));
+        Assert.False(Directory.Exists(path));
     }
 }

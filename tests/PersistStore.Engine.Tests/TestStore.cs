@@ -17,7 +17,10 @@ public sealed class TestStore : IDisposable
     }
 
     public string Folder { get; }
+    /// <summary>The store (a folder, format 4).</summary>
     public string PathOnDisk { get; }
+    /// <summary>The store's SQLite index inside it.</summary>
+    public string IndexOnDisk => SqliteStore.IndexFile(PathOnDisk);
 
     public SqliteStore Open(bool create = true) =>
         SqliteStore.Open(PathOnDisk, new StoreOpenOptions { CreateIfMissing = create, BusyTimeout = TimeSpan.FromSeconds(30) });

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using PersistStore.Engine.Checkpoints;
 using PersistStore.Engine.Runs;
 using PersistStore.Tests.Shared;
@@ -43,7 +44,10 @@ public class UnreadableFileTests : IDisposable
             var all = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite
                       | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
             foreach (var dir in new[] { _store.Folder, work }) File.SetUnixFileMode(dir, all);
-            File.SetUnixFileMode(_store.PathOnDisk, all & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
+            // The store is a folder: the other user needs its folders and its files (index, packs) writable.
+            foreach (var dir in Directory.GetDirectories(_store.PathOnDisk, "*", SearchOption.AllDirectories).Append(_store.PathOnDisk)) File.SetUnixFileMode(dir, all);
+            foreach (var file in Directory.GetFiles(_store.PathOnDisk, "*", SearchOption.AllDirectories))
+                File.SetUnixFileMode(file, all & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
             var info = new ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", CrashTests.WorkerDll, "checkpoint-once", _store.PathOnDisk, "guarded" })
                 info.ArgumentList.Add(a);

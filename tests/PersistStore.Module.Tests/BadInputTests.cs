@@ -127,14 +127,16 @@ public class BadInputTests : IDisposable
     {
         Run("New-Run x -Store $s").Succeeded();
         string newer = _temp.File("newer.pstore");
-        File.Copy(Store, newer);
-        File.Copy(Store + "-wal", newer + "-wal", overwrite: true);
-        var tool = ChildProcess.Tool("sql", newer, "UPDATE store_meta SET value = '7' WHERE key = 'format_version'; PRAGMA wal_checkpoint(TRUNCATE);");
+        string index = Path.Combine(newer, "index.db");
+        Directory.CreateDirectory(Path.Combine(newer, "packs"));
+        File.Copy(Path.Combine(Store, "index.db"), index);
+        File.Copy(Path.Combine(Store, "index.db-wal"), index + "-wal", overwrite: true);
+        var tool = ChildProcess.Tool("sql", index, "UPDATE store_meta SET value = '7' WHERE key = 'format_version'; PRAGMA wal_checkpoint(TRUNCATE);");
         Assert.True(tool.ExitCode == 0, tool.ToString());
-        byte[] before = File.ReadAllBytes(newer);
+        byte[] before = File.ReadAllBytes(index);
         var e = _ps.Run("param($p) Get-Run -Store $p", new { p = newer }).SingleError();
         AssertError(e, "StoreFormatTooNew", ErrorCategory.InvalidData, newer, "Update-Module PersistStore");
-        Assert.Equal(before, File.ReadAllBytes(newer));
+        Assert.Equal(before, File.ReadAllBytes(index));
     }
 
     [Fact]

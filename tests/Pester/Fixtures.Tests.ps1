@@ -1,5 +1,6 @@
 # Stores of every released format, checked in (tests/Fixtures/format*/store.pstore with the manifest of what each
-# checkpoint holds): this module reads its own format's fixture exactly, checkpoint by checkpoint, file by file.
+# checkpoint holds). Every cmdlet refuses an older store and leaves it byte for byte; Update-PersistStore backs it
+# up, turns it into the current format, and then every checkpoint exports exactly as the manifest says.
 BeforeDiscovery {
     $script:fixtures = @(Get-ChildItem (Join-Path $PSScriptRoot '../Fixtures') -Directory -Filter 'format*' | ForEach-Object {
         @{ Name = $_.Name; Folder = $_.FullName }
@@ -19,23 +20,87 @@ BeforeAll {
             else { "$rel File $((Get-FileHash $_.FullName -Algorithm SHA256).Hash)" }
         }
     }
+
+    function Get-ManifestImage($Checkpoint) {
+        $Checkpoint.paths | ForEach-Object {
+            if ($_.type -eq 'Symlink') { "$($_.path) Symlink $($_.target)" }
+            elseif ($_.type -eq 'Directory') { "$($_.path) Directory" }
+            else { "$($_.path) File $($_.sha256)" }
+        }
+    }
+
+    <# Exports every checkpoint of the fixture's run from the store and compares it with the manifest. #>
+    function Assert-MatchesManifest([string] $Store, $Manifest, [string] $Tag) {
+        (Get-Run -Store $Store).Name | Sort-Object | Should -Be $Manifest.runs
+        foreach ($cp in $Manifest.checkpoints) {
+            $out = Join-Path $TestDrive "$Tag-export-$($cp.number)"
+            Export-Checkpoint fixture -Checkpoint $cp.number -Destination $out -Store $Store | Out-Null
+            Get-FolderImage $out | Should -Be (Get-ManifestImage $cp)
+            (Get-Checkpoint fixture -Checkpoint $cp.number -Store $Store).LogicalBytes | Should -Be $cp.logicalBytes
+        }
+    }
 }
 
-Describe 'Format fixtures' {
-    It '<Name> exports every checkpoint exactly as its manifest says' -ForEach $fixtures {
+Describe 'Update-PersistStore with the format fixtures' {
+    It '<Name>: refused by other cmdlets, upgraded with a backup, then every checkpoint exports exactly' -ForEach $fixtures {
         $manifest = Get-Content (Join-Path $Folder 'manifest.json') -Raw | ConvertFrom-Json
         $copy = Join-Path $TestDrive "$Name.pstore"
         Copy-Item (Join-Path $Folder 'store.pstore') $copy
-        $info = Get-PersistStore -Store $copy
-        $info.FormatVersion | Should -Be $manifest.format
-        (Get-Run -Store $copy).Name | Sort-Object | Should -Be $manifest.runs
-        @(Get-RunHistory -Store $copy).Count | Should -Be $manifest.historyEntries
-        foreach ($cp in $manifest.checkpoints) {
-            $out = Join-Path $TestDrive "$Name-export-$($cp.number)"
-            Export-Checkpoint fixture -Checkpoint $cp.number -Destination $out -Store $copy | Out-Null
-            $expected = $cp.paths | ForEach-Object { if ($_.type -eq 'Symlink') { "$($_.path) Symlink $($_.target)" } elseif ($_.type -eq 'Directory') { "$($_.path) Directory" } else { "$($_.path) File $($_.sha256)" } }
-            Get-FolderImage $out | Should -Be $expected
-            (Get-Checkpoint fixture -Checkpoint $cp.number -Store $copy).LogicalBytes | Should -Be $cp.logicalBytes
+        $before = (Get-FileHash $copy).Hash
+
+        foreach ($command in { Get-Run -Store $copy }, { Get-PersistStore -Store $copy }, { New-Run x -Store $copy }) {
+            $command | Should -Throw -ErrorId 'StoreUpgradeRequired*'
+        }
+        (Get-FileHash $copy).Hash | Should -Be $before
+        @(Get-ChildItem $TestDrive -Filter "$Name.pstore*").Name | Should -Be "$Name.pstore"
+
+        $info = Update-PersistStore -Store $copy -Confirm:$false -Verbose 4>&1
+        $verbose = $info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $store = $info | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $store.FormatVersion | Should -Be 4
+        $store.Packs | Should -BeGreaterThan 0
+        Test-Path $copy -PathType Container | Should -BeTrue
+        $backup = Get-ChildItem $TestDrive -Filter "$Name.format$($manifest.format)-*.pstore"
+        $backup.Count | Should -Be 1
+        "$verbose" | Should -Match ([regex]::Escape($backup.FullName))
+        # The backup is the old store as it was: it is refused as old, and upgrades to the same content.
+        $restored = Join-Path $TestDrive "$Name-restored.pstore"
+        Copy-Item $backup.FullName $restored
+        { Get-Run -Store $restored } | Should -Throw -ErrorId 'StoreUpgradeRequired*'
+        Update-PersistStore -Store $restored -BackupPath (Join-Path $TestDrive "$Name-restored.bak") -Confirm:$false | Out-Null
+        Assert-MatchesManifest $restored $manifest "$Name-restored"
+
+        Assert-MatchesManifest $copy $manifest $Name
+        @(Get-RunHistory -Store $copy).Count | Should -Be ($manifest.historyEntries + 1)
+        (Get-RunHistory -Store $copy -Last 1).Operation | Should -Be 'UpgradeStore'
+
+        # Once more: nothing to do, nothing logged, no second backup.
+        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be 4
+        @(Get-RunHistory -Store $copy).Count | Should -Be ($manifest.historyEntries + 1)
+        @(Get-ChildItem $TestDrive -Filter "$Name.format*").Count | Should -Be 1
+
+        # And the upgraded store takes new checkpoints.
+        $work = New-Item -ItemType Directory (Join-Path $TestDrive "$Name-new")
+        Set-Content (Join-Path $work 'n.txt') 'new'
+        Set-Run fixture -Path $work.FullName -Store $copy
+        (New-Checkpoint fixture -Store $copy).Number | Should -Be ($manifest.checkpoints.Count + 1)
+    }
+
+    It '<Name>: an upgrade killed at any moment leaves the old store or the new one, and running it again completes it' -ForEach $fixtures {
+        $manifest = Get-Content (Join-Path $Folder 'manifest.json') -Raw | ConvertFrom-Json
+        $random = [Random]::new(11)
+        foreach ($trial in 1..6) {
+            $trialDir = New-Item -ItemType Directory (Join-Path $TestDrive "$Name-kill-$trial")
+            $copy = Join-Path $trialDir "$Name.pstore"
+            Copy-Item (Join-Path $Folder 'store.pstore') $copy
+            $p = [Diagnostics.Process]::Start((New-ChildStartInfo "Update-PersistStore -Store '$copy' -Confirm:`$false | Out-Null"))
+            $p.StandardInput.Close()
+            Start-Sleep -Milliseconds $random.Next(600, 1400)   # the import takes most of this; the upgrade is near its end
+            if (-not $p.HasExited) { $p.Kill($true) }
+            $p.WaitForExit()
+            Update-PersistStore -Store $copy -Confirm:$false | Out-Null
+            Test-Path $copy -PathType Container | Should -BeTrue
+            Assert-MatchesManifest $copy $manifest "$Name-kill-$trial"
         }
     }
 }

@@ -22,7 +22,7 @@ New-Run a -Tag x, y -Store `$s | Out-Null
 New-Checkpoint a -Store `$s -ErrorAction SilentlyContinue | Out-Null
 'tags: ' + ((Get-Run a -Store `$s).Tags -join ',')
 'probe: ' + (Get-ProbeSqlite)
-'probe reads: ' + ((Invoke-ProbeSql `$s 'SELECT name FROM runs ORDER BY name') -join ',')
+'probe reads: ' + ((Invoke-ProbeSql (Join-Path `$s 'index.db') 'SELECT name FROM runs ORDER BY name') -join ',')
 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Data.Sqlite' } |
     ForEach-Object { 'loaded: {0} default={1}' -f `$_.GetName().Version, ([Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_) -eq [Runtime.Loader.AssemblyLoadContext]::Default) } |
     Sort-Object

@@ -12,6 +12,9 @@ namespace PersistStore.Engine.Model
         public long Chunks { get; set; }
         public long LogicalBytes { get; set; }
         public long StoredBytes { get; set; }
+        /// <summary>Pack files, and the bytes they take on disk (chunks, their lists, and copies the index does not use).</summary>
+        public long Packs { get; set; }
+        public long PackBytes { get; set; }
         public long HistoryEntries { get; set; }
         public double DedupRatio => StoredBytes == 0 ? 0 : (double)LogicalBytes / StoredBytes;
     }

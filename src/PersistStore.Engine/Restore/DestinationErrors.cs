@@ -10,11 +10,7 @@ namespace PersistStore.Engine.Restore
     /// </summary>
     internal static class DestinationErrors
     {
-        // EROFS on Linux and macOS: .NET reports a read-only file system as a plain IOException with the errno.
-        private const int ReadOnlyFileSystem = 30;
-
-        public static bool IsNotWritable(Exception e) =>
-            e is UnauthorizedAccessException || (e is IOException && !(e is FileNotFoundException) && e.HResult == ReadOnlyFileSystem);
+        public static bool IsNotWritable(Exception e) => Storage.FileSystems.WriteErrors.IsNotWritable(e);
 
         public static PersistStoreException NotWritable(string destination, string full, Exception e) =>
             new PersistStoreException("DestinationNotWritable", ErrorKind.PermissionDenied, destination,

@@ -66,17 +66,26 @@ namespace PersistStore.Engine.Restore
                         cancel.ThrowIfCancellationRequested();
                         // Decoded straight from the store's page memory into one reused buffer: a new array per
                         // chunk (up to 1 MiB, on the large object heap) twice over was most of a big file's cost.
-                        bool found = store.ReadBlob(id, (plainSize, codec, data) =>
+                        bool found;
+                        try
                         {
-                            if (buffer.Length < plainSize)
+                            found = store.ReadBlob(id, (plainSize, codec, data) =>
                             {
-                                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                                buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(plainSize);
-                            }
-                            BlobCodec.DecodeInto(id, plainSize, codec, data, buffer);
-                            output.Write(buffer, 0, plainSize);
-                            written += plainSize;
-                        });
+                                if (buffer.Length < plainSize)
+                                {
+                                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                                    buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(plainSize);
+                                }
+                                BlobCodec.DecodeInto(id, plainSize, codec, data, buffer);
+                                output.Write(buffer, 0, plainSize);
+                                written += plainSize;
+                            });
+                        }
+                        catch (PersistStoreException e) when (e.ErrorId is "BlobDamaged" or "PackDamaged" or "PackMissing")
+                        {
+                            // The user asks about their file: name it, and keep the store's own words on the chunk or pack.
+                            throw new StoreFormatException(e.ErrorId, path, $"'{path}' was not written (it is left as it was): its chunk {id} cannot be read. {e.Message}", e);
+                        }
                         if (!found)
                             throw new StoreFormatException("ChunkMissing", id.ToString(),
                                 $"A chunk of '{entry.Name}' ({id}) is missing from the store, which is damaged; nothing was written for this file. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");

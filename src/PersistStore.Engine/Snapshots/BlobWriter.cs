@@ -5,28 +5,31 @@ using System.Threading;
 using System.Threading.Tasks;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Model;
+using PersistStore.Engine.Packs;
 using PersistStore.Engine.Storage;
 
 namespace PersistStore.Engine.Snapshots
 {
     /// <summary>
-    /// One writer thread that stores encoded blobs in batches (one transaction each). Producers block when the
-    /// bounded queue is full, so memory is bounded by the queue and the batch, not by file or tree size; the batch
-    /// is measured in buffer capacity (what memory holds), not in encoded bytes (compressible chunks sit in buffers
-    /// several times their encoded size). Measured on the benchmark data, back to back: 4 queued blobs and 2 MiB
-    /// batches hold a managed heap of 34-36 MiB on the first checkpoint (52-53 MiB with 16 blobs and 8 MiB) and
-    /// 32 MiB after the mutation (44 MiB), with no slower checkpoints (first 4.8-7.1 s vs 4.7-7.3 s, noisy
-    /// machine). A crash between batches leaves only unreferenced blobs, never a partial checkpoint: the checkpoint
-    /// row is committed last. A batch is committed early when the queue runs dry: committing only full batches
-    /// made fewer fsyncs but was no faster.
+    /// One writer thread that stores encoded blobs: chunks into pack files (16 MiB, docs/performance.md), each
+    /// pack durable before one short index transaction refers to it; directory listings as rows, in batches of one
+    /// transaction each. Producers block when the bounded queue is full, so memory is bounded by the queue and the
+    /// batch, not by file or tree size (batches are measured in buffer capacity: compressible chunks sit in buffers
+    /// several times their encoded size). Measured on the benchmark data with rows for chunks, back to back: 4
+    /// queued blobs and 2 MiB batches held a managed heap of 34-36 MiB on the first checkpoint (52-53 MiB with 16
+    /// blobs and 8 MiB). Chunks the store already holds (another run, another checkpoint) are found by one index read
+    /// per batch and not written again. A crash leaves only unreferenced blobs and packs, never a partial
+    /// checkpoint: the checkpoint row is committed last, after Complete.
     /// </summary>
     internal sealed class BlobWriter : IDisposable
     {
         private const int BatchBytes = 2 << 20;
+        public const long PackTargetBytes = 16L << 20;
         private readonly BlockingCollection<(EncodedBlob, BlobKind)> _queue = new BlockingCollection<(EncodedBlob, BlobKind)>(boundedCapacity: 4);
         private readonly IStoreBackend _store;
         private readonly CancellationToken _cancel;
         private readonly Task _worker;
+        private PackWriter? _pack;
         private long _newBlobs, _newBytes;
 
         public BlobWriter(IStoreBackend store, CancellationToken cancel)
@@ -45,7 +48,7 @@ namespace PersistStore.Engine.Snapshots
             _queue.Add((blob, kind), _cancel);
         }
 
-        /// <summary>Waits until every queued blob is stored; rethrows the writer's error.</summary>
+        /// <summary>Waits until every queued blob is stored and the last pack is indexed; rethrows the writer's error.</summary>
         public void Complete()
         {
             _queue.CompleteAdding();
@@ -54,17 +57,29 @@ namespace PersistStore.Engine.Snapshots
 
         private void Drain()
         {
-            var batch = new List<(EncodedBlob, BlobKind)>();
-            long bytes = 0;
+            var trees = new List<(EncodedBlob, BlobKind)>();
+            var chunks = new List<EncodedBlob>();
+            long treeBytes = 0, chunkBytes = 0;
             try
             {
-                foreach (var item in _queue.GetConsumingEnumerable(_cancel))
+                foreach (var (blob, kind) in _queue.GetConsumingEnumerable(_cancel))
                 {
-                    batch.Add(item);
-                    bytes += item.Item1.Data.Length;
-                    if (bytes >= BatchBytes || (_queue.Count == 0 && batch.Count >= 16)) Flush(batch, ref bytes);
+                    if (kind == BlobKind.Chunk)
+                    {
+                        chunks.Add(blob);
+                        chunkBytes += blob.Data.Length;
+                        if (chunkBytes >= BatchBytes || (_queue.Count == 0 && chunks.Count >= 16)) PackChunks(chunks, ref chunkBytes);
+                    }
+                    else
+                    {
+                        trees.Add((blob, kind));
+                        treeBytes += blob.Data.Length;
+                        if (treeBytes >= BatchBytes || (_queue.Count == 0 && trees.Count >= 16)) FlushTrees(trees, ref treeBytes);
+                    }
                 }
-                Flush(batch, ref bytes);
+                PackChunks(chunks, ref chunkBytes);
+                FinishPack();
+                FlushTrees(trees, ref treeBytes);
             }
             catch
             {
@@ -73,7 +88,44 @@ namespace PersistStore.Engine.Snapshots
             }
         }
 
-        private void Flush(List<(EncodedBlob, BlobKind)> batch, ref long bytes)
+        /// <summary>Appends the chunks the store lacks to the open pack (one index read for the batch).</summary>
+        private void PackChunks(List<EncodedBlob> chunks, ref long bytes)
+        {
+            if (chunks.Count == 0) return;
+            var ids = new BlobId[chunks.Count];
+            for (int i = 0; i < ids.Length; i++) ids[i] = chunks[i].Id;
+            var stored = _store.Read(r => r.ExistingBlobs(ids), _cancel);
+            foreach (var chunk in chunks)
+            {
+                if (!stored.Contains(chunk.Id))
+                {
+                    _pack ??= new PackWriter(_store.Packs, PackTargetBytes);
+                    _pack.Add(chunk, BlobKind.Chunk);
+                    if (_pack.IsFull) FinishPack();
+                }
+                chunk.Release();   // written (or not needed): the buffer goes back to the pool
+            }
+            chunks.Clear();
+            bytes = 0;
+        }
+
+        /// <summary>Makes the open pack durable, then indexes it in one transaction.</summary>
+        private void FinishPack()
+        {
+            var pack = _pack;
+            if (pack == null) return;
+            _pack = null;
+            using (pack)
+            {
+                if (pack.IsEmpty) return;
+                var info = pack.Finish();
+                var (count, bytes) = _store.Write(w => w.IndexPack(info), _cancel);
+                Interlocked.Add(ref _newBlobs, count);
+                Interlocked.Add(ref _newBytes, bytes);
+            }
+        }
+
+        private void FlushTrees(List<(EncodedBlob, BlobKind)> batch, ref long bytes)
         {
             if (batch.Count == 0) return;
             var (count, stored) = _store.Write(w => w.PutBlobs(batch), _cancel);
@@ -88,6 +140,8 @@ namespace PersistStore.Engine.Snapshots
         {
             _queue.CompleteAdding();
             try { _worker.Wait(); } catch (AggregateException) { }
+            _pack?.Dispose();   // an unfinished pack (cancelled or failed checkpoint): nothing refers to it
+            _pack = null;
             _queue.Dispose();
         }
     }

@@ -20,6 +20,9 @@ namespace PersistStore.Engine.Storage
         string BackendName { get; }
         int FormatVersion { get; }
 
+        /// <summary>Where the store's packs are (chunk bytes). Write a pack there first, then index it with IndexPack.</summary>
+        Packs.IPackStore Packs { get; }
+
         T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default);
         /// <summary>retry bounds how long the write waits for another writer (SQLite busy, later PostgreSQL
         /// serialization retries); null uses the store's open-time busy timeout.</summary>
@@ -63,8 +66,11 @@ namespace PersistStore.Engine.Storage
         void DeleteRun(Guid id);
         HistoryRecord AppendHistory(HistoryDraft draft, Actor actor, DateTime timeUtc);
 
-        /// <summary>Stores the blobs not yet present; returns how many were new and their encoded bytes.</summary>
+        /// <summary>Stores the blobs not yet present as rows (directory listings); returns how many were new and their encoded bytes.</summary>
         (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs);
+        /// <summary>Records a pack that is already durable and indexes the chunks it holds that the index lacks;
+        /// returns how many were new and their encoded bytes.</summary>
+        (int Count, long Bytes) IndexPack(Packs.PackInfo pack);
         void InsertCheckpoint(CheckpointRecord checkpoint);
 
         /// <summary>Inserts the run's lock, replacing whatever lock row the run had.</summary>

@@ -21,7 +21,7 @@ namespace PersistStore.Engine.Stores
             if (location.Kind == StoreKind.PostgreSql)
                 throw new UnsupportedStoreLocationException("BackendNotAvailable", location.Display,
                     "PostgreSQL stores are not available in this version of PersistStore yet. Use a SQLite store path.");
-            if (Open.TryGetValue(location, out var cached) && File.Exists(location.Value)) return cached;
+            if (Open.TryGetValue(location, out var cached) && File.Exists(SqliteStore.IndexFile(location.Value))) return cached;
             if (resolved.Source == StoreSource.UserDefault)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(location.Value)!);

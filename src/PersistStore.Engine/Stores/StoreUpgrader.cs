@@ -16,7 +16,7 @@ namespace PersistStore.Engine.Stores
             if (location.Kind == StoreKind.PostgreSql)
                 throw new UnsupportedStoreLocationException("BackendNotAvailable", location.Display,
                     "PostgreSQL stores are not available in this version of PersistStore yet. Use a SQLite store path.");
-            if (!File.Exists(location.Value))
+            if (!File.Exists(location.Value) && !Directory.Exists(location.Value) && !Directory.Exists(SqliteConversion.StagingFolder(location.Value)))
                 throw new StoreNotFoundException(location.Display, $"There is no store at '{location.Display}' to upgrade.");
             return SqliteUpgrade.Upgrade(location.Value, backupPath, new StoreOpenOptions { Actor = actor });
         }

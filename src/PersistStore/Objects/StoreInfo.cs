@@ -14,6 +14,9 @@ namespace PersistStore
         public long Chunks { get; set; }
         public long LogicalBytes { get; set; }
         public long StoredBytes { get; set; }
+        /// <summary>Pack files of the store, and the bytes they take on disk.</summary>
+        public long Packs { get; set; }
+        public long PackBytes { get; set; }
         public double DedupRatio { get; set; }
         public long HistoryEntries { get; set; }
         /// <summary>Where the store was found: Parameter, SessionDefault, Environment or UserDefault.</summary>

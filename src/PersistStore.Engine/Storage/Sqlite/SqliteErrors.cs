@@ -42,6 +42,6 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         public static StoreFormatException NotAStore(string where, Exception? inner = null) =>
             new StoreFormatException("NotAPersistStore", where,
-                $"'{where}' is not a PersistStore store. Give the path of a store file, or a path that does not exist yet to create a new store.", inner);
+                $"'{where}' is not a PersistStore store. Give the path of a store (a folder), or a path that does not exist yet to create a new store.", inner);
     }
 }

@@ -120,6 +120,26 @@ namespace PersistStore.Engine.Storage.Sqlite
             // change time. A format-2 program would call such a listing damaged; the format number makes it refuse
             // the store as newer instead.
             new SchemaMigration(3, "directory listings record each file's inode and change time", new string[0]),
+            // Format 4: a store is a folder (index.db and packs/). Chunk bytes live in pack files; this index says
+            // where. Directory listings stay rows in blobs (kind 1): the nothing-changed checkpoint reads one per
+            // folder, and a row read is one b-tree lookup where a pack read is that lookup plus a file read.
+            new SchemaMigration(4, "chunk bytes in pack files, indexed by chunk id", new[]
+            {
+                @"CREATE TABLE packs (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    length INTEGER NOT NULL,
+                    blobs INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL)",
+                @"CREATE TABLE chunks (
+                    id BLOB PRIMARY KEY,
+                    pack INTEGER NOT NULL REFERENCES packs(id),
+                    offset INTEGER NOT NULL,
+                    length INTEGER NOT NULL,
+                    plain_size INTEGER NOT NULL,
+                    codec INTEGER NOT NULL) WITHOUT ROWID",
+                @"CREATE INDEX chunks_by_pack ON chunks (pack)",
+            }),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;

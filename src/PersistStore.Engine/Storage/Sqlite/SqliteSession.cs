@@ -5,6 +5,7 @@ using PersistStore.Engine.Compression;
 using PersistStore.Engine.Identity;
 using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
+using PersistStore.Engine.Packs;
 
 namespace PersistStore.Engine.Storage.Sqlite
 {
@@ -28,8 +29,24 @@ namespace PersistStore.Engine.Storage.Sqlite
         public IReadOnlyList<string> ListRunNames(string prefix, int limit) => SqliteRunRows.ListNames(_db, prefix, limit);
         public IReadOnlyList<string> ListTags(string prefix, int limit) => SqliteRunRows.ListTags(_db, prefix, limit);
 
-        public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => SqliteBlobRows.Existing(_db, ids);
-        public bool ReadBlob(BlobId id, StoredBlobHandler handle) => SqliteBlobRows.Read(_db, id, handle);
+        public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids)
+        {
+            var found = SqliteBlobRows.Existing(_db, ids);
+            foreach (var id in ids) if (!found.Contains(id) && SqliteChunkRows.Exists(_db, id)) found.Add(id);
+            return found;
+        }
+
+        /// <summary>Listings are rows; chunks are read from their pack (a missing or short pack is an error naming it).</summary>
+        public bool ReadBlob(BlobId id, StoredBlobHandler handle)
+        {
+            if (SqliteBlobRows.Read(_db, id, handle)) return true;
+            var place = SqliteChunkRows.Find(_db, id);
+            if (place == null) return false;
+            PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle);
+            return true;
+        }
+
+        public (int Count, long Bytes) IndexPack(PackInfo pack) => SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
@@ -50,9 +67,11 @@ namespace PersistStore.Engine.Storage.Sqlite
             Runs = Count("SELECT COUNT(*) FROM runs"),
             HistoryEntries = Count("SELECT COUNT(*) FROM history"),
             Checkpoints = Count("SELECT COUNT(*) FROM checkpoints"),
-            Chunks = Count("SELECT COUNT(*) FROM blobs WHERE kind = 0"),
+            Chunks = Count("SELECT COUNT(*) FROM chunks") + Count("SELECT COUNT(*) FROM blobs WHERE kind = 0"),
             LogicalBytes = Count("SELECT COALESCE(SUM(logical_bytes), 0) FROM checkpoints"),
-            StoredBytes = Count("SELECT COALESCE(SUM(length(data)), 0) FROM blobs"),
+            StoredBytes = Count("SELECT COALESCE(SUM(length(data)), 0) FROM blobs") + Count("SELECT COALESCE(SUM(length), 0) FROM chunks"),
+            Packs = Count("SELECT COUNT(*) FROM packs"),
+            PackBytes = Count("SELECT COALESCE(SUM(length), 0) FROM packs"),
         };
 
         public void InsertRun(RunRecord run) => SqliteRunRows.Insert(_db, run);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Errors;
@@ -12,22 +13,28 @@ using PersistStore.Engine.Storage.FileSystems;
 namespace PersistStore.Engine.Storage.Sqlite
 {
     /// <summary>
-    /// The embedded backend: one SQLite file in WAL mode. Writers take BEGIN IMMEDIATE (so two writers queue on the
-    /// busy timeout instead of failing at commit) and sync fully on commit: a committed change survives power loss.
+    /// The embedded backend (format 4): a folder holding the SQLite index (index.db, WAL mode) and packs/ with the
+    /// chunk bytes. Writers take BEGIN IMMEDIATE (so two writers queue on the busy timeout instead of failing at
+    /// commit) and sync fully on commit: a committed change survives power loss. A pack is durable before the
+    /// index transaction that refers to it commits.
     /// </summary>
     public sealed class SqliteStore : IStoreBackend
     {
-        private static readonly byte[] SqliteHeader = System.Text.Encoding.ASCII.GetBytes("SQLite format 3\0");
+        public const string IndexFileName = "index.db";
+        public const string PacksFolderName = "packs";
+        internal static readonly byte[] SqliteHeader = System.Text.Encoding.ASCII.GetBytes("SQLite format 3\0");
         private readonly string _connectionString;
         private readonly int _busyTimeoutMs;
 
         private SqliteStore(StoreLocation location, StoreOpenOptions options)
         {
             Location = location;
+            IndexPath = IndexFile(location.Value);
+            Packs = new Packs.LocalPackStore(Path.Combine(location.Value, PacksFolderName));
             _busyTimeoutMs = Milliseconds(options.BusyTimeout);
             _connectionString = new SqliteConnectionStringBuilder
             {
-                DataSource = location.Value,
+                DataSource = IndexPath,
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 Cache = SqliteCacheMode.Private,
                 Pooling = true,
@@ -35,7 +42,12 @@ namespace PersistStore.Engine.Storage.Sqlite
         }
 
         public StoreLocation Location { get; }
+        public string IndexPath { get; }
+        public Packs.IPackStore Packs { get; }
         public string BackendName => "SQLite";
+
+        /// <summary>The index database of the store folder.</summary>
+        public static string IndexFile(string storeFolder) => Path.Combine(storeFolder, IndexFileName);
         public int FormatVersion { get; private set; }
 
         public static SqliteStore Open(string fullPath, StoreOpenOptions options) =>
@@ -44,21 +56,30 @@ namespace PersistStore.Engine.Storage.Sqlite
         internal static SqliteStore Open(string fullPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
         {
             var location = StoreLocation.ForFile(fullPath);
-            if (Directory.Exists(fullPath))
-                throw new PersistStoreException("StorePathIsFolder", ErrorKind.InvalidArgument, fullPath,
-                    $"'{fullPath}' is a folder. Give the path of a store file inside it, for example '{Path.Combine(fullPath, "runs.pstore")}'.");
+            if (File.Exists(fullPath))
+            {
+                if (SqliteLegacy.IsFormat3OrOlder(fullPath)) throw SqliteLegacy.UpgradeRequired(fullPath);
+                throw SqliteErrors.NotAStore(fullPath);
+            }
             string? folder = Path.GetDirectoryName(fullPath);
             if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
                 throw new StoreNotFoundException(fullPath,
                     $"The folder '{folder}' of the store path '{fullPath}' does not exist. Create the folder first, or choose a store path in an existing folder.");
             StoreFolderCheck.Check(folder!, options.Warn);
 
-            bool exists = File.Exists(fullPath) && new FileInfo(fullPath).Length > 0;
+            string index = IndexFile(fullPath);
+            bool exists = File.Exists(index) && new FileInfo(index).Length > 0;
+            if (!exists && Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any())
+                throw SqliteLegacy.FolderWithoutIndex(fullPath, index);
+            if (!exists && !Directory.Exists(fullPath) && Directory.Exists(SqliteConversion.StagingFolder(fullPath)))
+                throw new StoreFormatException("StoreUpgradeInterrupted", fullPath,
+                    $"An upgrade of the store '{fullPath}' was interrupted. Run Update-PersistStore -Store '{fullPath}' again: it completes the upgrade (the old store's backup is kept beside it).");
             if (!exists && !options.CreateIfMissing)
                 throw new StoreNotFoundException(fullPath,
                     $"There is no store at '{fullPath}'. Connect-PersistStore -Path '{fullPath}' creates one (so does any command that changes it, like New-Run).");
-            if (exists && !HasSqliteHeader(fullPath))
+            if (exists && !HasSqliteHeader(index))
                 throw SqliteErrors.NotAStore(fullPath);
+            if (!exists) CreateFolder(fullPath);
 
             var store = new SqliteStore(location, options);
             store.Initialize(exists, migrations, options);
@@ -177,22 +198,23 @@ namespace PersistStore.Engine.Storage.Sqlite
                 $"store {storeId}, format {migrations[migrations.Count - 1].Version}"), options.Actor, now);
         }
 
-        private static bool HasSqliteHeader(string path)
+        /// <summary>The store's own folder and its packs/ folder, flushed into their parent so a crash keeps them.</summary>
+        private static void CreateFolder(string fullPath)
         {
-            var buffer = new byte[SqliteHeader.Length];
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                int read = 0, n;
-                while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
-                if (read < buffer.Length) return false;
+                bool created = !Directory.Exists(fullPath);
+                Directory.CreateDirectory(Path.Combine(fullPath, PacksFolderName));
+                if (created) DirectorySync.Flush(Path.GetDirectoryName(fullPath)!);
+                DirectorySync.Flush(fullPath);
             }
-            catch (UnauthorizedAccessException e)
+            catch (Exception e) when (WriteErrors.IsNotWritable(e))
             {
-                throw new StoreAccessException(path, $"The store '{path}' cannot be read: {e.Message} Check the file's permissions.", e);
+                throw new StoreAccessException(fullPath, $"The store folder '{fullPath}' cannot be created: {e.Message}. Choose a writable folder for the store.", e);
             }
-            for (int i = 0; i < buffer.Length; i++) if (buffer[i] != SqliteHeader[i]) return false;
-            return true;
         }
+
+        internal static bool HasSqliteHeader(string path) =>
+            SqliteLegacy.ReadHeader(path, SqliteHeader.Length) is byte[] header && header.AsSpan().SequenceEqual(SqliteHeader);
     }
 }

@@ -28,12 +28,16 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         internal static UpgradeResult Upgrade(string storePath, string? backupPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
         {
-            if (backupPath != null && File.Exists(backupPath)) throw BackupExists(backupPath);
+            if (backupPath != null && File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
+            // One file (formats 1-3), or what is left of an interrupted conversion: becomes a folder.
+            if (File.Exists(storePath) || (!Directory.Exists(storePath) && Directory.Exists(SqliteConversion.StagingFolder(storePath))))
+                return SqliteConversion.Run(storePath, backupPath, options, DefaultBackupPath);
             int latest = migrations[migrations.Count - 1].Version;
             var location = StoreLocation.ForFile(storePath);
+            string index = SqliteStore.IndexFile(storePath);
             try
             {
-                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = index, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
                 connection.Open();
                 using var db = new SqliteDb(connection);
                 db.Execute($"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
@@ -44,9 +48,9 @@ namespace PersistStore.Engine.Storage.Sqlite
 
                 var now = DateTime.UtcNow;
                 backupPath ??= DefaultBackupPath(storePath, found, now);
-                if (File.Exists(backupPath)) throw BackupExists(backupPath);
+                if (File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
                 // A second connection reads the last committed state, which our write lock keeps current until we commit.
-                using (var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = storePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+                using (var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = index, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
                 using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false }.ToString()))
                 {
                     reader.Open();
@@ -61,9 +65,5 @@ namespace PersistStore.Engine.Storage.Sqlite
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, location); }
         }
-
-        private static PersistStoreException BackupExists(string backupPath) =>
-            new PersistStoreException("BackupExists", ErrorKind.AlreadyExists, backupPath,
-                $"The backup file '{backupPath}' already exists. Choose another backup path; an existing file is never overwritten.");
     }
 }
