@@ -140,16 +140,20 @@ public class CheckpointCmdletTests : IDisposable
         Run("New-Checkpoint job -Store $s").Succeeded();
         var checkpointed = DirectoryImage.Capture(_work);
         Directory.Delete(Path.Combine(_work, "big"), recursive: true);
+        var deleted = DirectoryImage.Capture(_work);
 
         using var ps = PowerShell.Create();
         ps.RunspacePool = _ps.Pool;
         ps.AddScript("param($s) Invoke-RunRevert job -Checkpoint 1 -Confirm:$false -Store $s").AddParameter("s", Store);
         var running = ps.BeginInvoke();
+        // The revert stages every file it will write before it changes the folder: stop it while it stages.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!Directory.Exists(Path.Combine(_work, "big")) && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
+        bool Staging() => Directory.GetDirectories(_work, ".persiststore-stage-*.tmp").Any(d => Directory.GetFiles(d).Length > 0);
+        while (!Staging() && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(5);
         Assert.False(running.IsCompleted, "the revert finished before it could be stopped: make the data larger");
         ps.Stop();
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+        Assert.Equal(deleted, DirectoryImage.Capture(_work));   // stopped while staging: the folder as it was, no stage left
         Assert.Empty(Run("Get-RunLock -Store $s").Succeeded().Output);
         Assert.Empty(Run("Get-RunHistory job -Operation RevertRun -Store $s").Succeeded().Output);
 

@@ -45,3 +45,19 @@ Describe 'Export-Checkpoint from a damaged store' {
         @(Get-ChildItem $out -Force -Recurse -ErrorAction SilentlyContinue | Where-Object Name -like '.persiststore-*').Count | Should -Be 0
     }
 }
+
+Describe 'Invoke-RunRevert from a damaged store' {
+    It 'refuses before it changes any file, and says which file and chunk' {
+        $damaged = New-DamagedStore 'flipped'
+        $work = (Get-Run hurt -Store $damaged.Store).Path
+        Set-Content (Join-Path $work 'random.bin') 'a local edit'
+        Set-Content (Join-Path $work 'added.txt') 'not in the checkpoint'
+        $edited = Get-ChildItem $work -Force -Recurse | ForEach-Object { "$($_.Name) $((Get-FileHash $_.FullName -ErrorAction SilentlyContinue).Hash)" }
+        Invoke-RunRevert hurt -Checkpoint 1 -Confirm:$false -Store $damaged.Store -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'BlobDamaged,PersistStore.Commands.InvokeRunRevertCommand'
+        $e[0].Exception.Message | Should -Match 'random\.bin'
+        $e[0].Exception.Message | Should -Match 'chunk [0-9a-f]{64}'
+        Get-ChildItem $work -Force -Recurse | ForEach-Object { "$($_.Name) $((Get-FileHash $_.FullName -ErrorAction SilentlyContinue).Hash)" } | Should -Be $edited
+    }
+}

@@ -95,14 +95,33 @@ namespace PersistStore.Engine.Checkpoints
             using var held = locks.Hold(RunRef.ForId(current.Id), $"Invoke-RunRevert to checkpoint {target.Number}", cancel);
             var safety = checkpoints.Create(RunRef.ForId(current.Id), $"before revert to checkpoint {target.Number}", CheckpointKinds.Safety, report, null, cancel);
             // The safety checkpoint has just recorded the folder as it is: the walk compares the target with it by id,
-            // so only folders that differ are read (from the store) and touched (on disk).
-            var sync = _store.Read(r =>
+            // so only folders that differ are read (from the store) and touched (on disk). First a walk that only
+            // plans; every file it will write is staged (every chunk read and checked) before anything changes, so a
+            // damaged chunk stops the revert with the folder exactly as it was.
+            TreeSync Walk(bool apply) => _store.Read(r =>
             {
-                var walk = new TreeSync(r, _cdc, apply: true, cancel);
+                var walk = new TreeSync(r, _cdc, apply, cancel);
                 walk.Sync(TreeStore.Load(r, target.RootTree), folder, CurrentEntry.FromCheckpoint(r, safety.RootTree, folder));
                 return walk;
             }, cancel);
-            sync.WriteFiles(_store, cancel);
+            var plan = Walk(apply: false);
+            RemoveOwnTemps(folder, plan.Files);
+            string stage = Path.Combine(folder, FileWriter.TempPrefix + "stage-" + Guid.NewGuid().ToString("N") + FileWriter.TempSuffix);
+            var rootTime = Directory.GetLastWriteTimeUtc(folder);   // the stage folder comes and goes in the run's folder
+            TreeSync sync;
+            try
+            {
+                Directory.CreateDirectory(stage);
+                var staged = FileWriter.StageAll(_store, plan.Files, stage, cancel);
+                sync = Walk(apply: true);
+                sync.PlaceFiles(_store, staged, cancel);
+            }
+            finally
+            {
+                TryDelete(stage);
+                Directory.SetLastWriteTimeUtc(folder, rootTime);
+            }
+            sync.SetFolderTimes();
             var applied = sync.Changes;
             var restored = locks.Mutate(RunRef.ForId(current.Id), (w, now, time) =>
             {
@@ -160,6 +179,31 @@ namespace PersistStore.Engine.Checkpoints
             cancel.ThrowIfCancellationRequested();
             foreach (var child in TreeStore.Load(r, entry.Subtree!.Value).Entries)
                 AddWhole(r, child, rel + "/" + child.Name, kind, detail, changes, cancel);
+        }
+
+        /// <summary>
+        /// Temp files and staging folders a killed revert left: in the run's folder, and next to the files this revert
+        /// writes (where a killed one was writing the same files).
+        /// </summary>
+        private static void RemoveOwnTemps(string folder, IReadOnlyList<(TreeEntry Entry, string Path)> files)
+        {
+            foreach (var dir in files.Select(f => Path.GetDirectoryName(f.Path)!).Append(folder).Distinct(StringComparer.Ordinal))
+            {
+                if (!Directory.Exists(dir)) continue;
+                foreach (var path in Directory.EnumerateFileSystemEntries(dir, FileWriter.TempPrefix + "*" + FileWriter.TempSuffix))
+                    if (FileWriter.IsOwnTemp(Path.GetFileName(path))) TryDelete(path);
+            }
+        }
+
+        private static void TryDelete(string path)
+        {
+            try
+            {
+                if (Directory.Exists(path) && !FileMetadata.IsSymlink(new DirectoryInfo(path))) Directory.Delete(path, recursive: true);
+                else if (File.Exists(path)) File.Delete(path);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
 
         /// <summary>A destination reached through a symlinked folder could put files somewhere the user did not name.</summary>

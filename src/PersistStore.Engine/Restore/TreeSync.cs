@@ -18,8 +18,9 @@ namespace PersistStore.Engine.Restore
     /// match; when only those differ its content is chunked and compared, so "modified" always means different
     /// bytes, type, mode or link target. Against a checkpoint of the folder (a revert's safety checkpoint) content
     /// and listings are compared by id, and folders equal to the target are not walked at all.
-    /// The walk removes, creates folders and links and fixes metadata as it goes; file contents are written by
-    /// WriteFiles afterwards, in parallel, then folder times are set (writing into a folder moves its time).
+    /// The walk removes, creates folders and links and fixes metadata as it goes; file contents, staged before the
+    /// walk (FileWriter.StageAll), are moved into place by PlaceFiles afterwards, then folder times are set (writing
+    /// into a folder moves its time).
     /// </summary>
     internal sealed class TreeSync
     {
@@ -42,13 +43,24 @@ namespace PersistStore.Engine.Restore
 
         public void Sync(Tree target, string folder, CurrentEntry? current) => Sync(target, folder, current, "", 0);
 
-        /// <summary>Writes the files the walk found different or missing, then sets folder modes and times.</summary>
-        public long WriteFiles(IStoreBackend store, CancellationToken cancel)
+        /// <summary>The files whose content the walk found different or missing (in plan mode too: a revert stages them first).</summary>
+        public IReadOnlyList<(TreeEntry Entry, string Path)> Files => _files;
+
+        /// <summary>Moves the staged content of every file the walk found different or missing into place (a file
+        /// that was not staged is written from the store). SetFolderTimes comes after.</summary>
+        public void PlaceFiles(IStoreBackend store, IReadOnlyDictionary<string, string> staged, CancellationToken cancel)
         {
-            long written = FileWriter.WriteAll(store, _files, durable: true, cancel);
-            FileWriter.SetFolderMetadata(_folders);
-            return written;
+            var unstaged = new List<(TreeEntry, string)>();
+            foreach (var (entry, path) in _files)
+            {
+                if (staged.TryGetValue(path, out var file)) FileWriter.Place(file, path);
+                else unstaged.Add((entry, path));
+            }
+            FileWriter.WriteAll(store, unstaged, durable: true, cancel);
         }
+
+        /// <summary>Folder modes and times, last: writing into a folder moves its time.</summary>
+        public void SetFolderTimes() => FileWriter.SetFolderMetadata(_folders);
 
         private void Sync(Tree target, string folder, CurrentEntry? current, string relative, int depth)
         {
@@ -102,7 +114,7 @@ namespace PersistStore.Engine.Restore
                 }
                 Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.File, "content"));
             }
-            if (_apply) _files.Add((entry, path));
+            _files.Add((entry, path));
         }
 
         private void SyncDirectory(TreeEntry entry, string path, string rel, CurrentEntry? now, int depth)

@@ -6,7 +6,11 @@ using PersistStore.Engine.Trees;
 
 namespace PersistStore.Engine.Snapshots
 {
-    /// <summary>Lists one folder without following links: one entry per name, sorted by name (ordinal).</summary>
+    /// <summary>
+    /// Lists one folder without following links: one entry per name, sorted by name (ordinal). The module's own temp
+    /// files and staging folders (.persiststore-*.tmp, left by a killed revert or export) are not listed: they are
+    /// never recorded in a checkpoint nor reported as changes, and the next revert removes them.
+    /// </summary>
     public static class DirectoryLister
     {
         /// <summary>The folder's entries; throws IOException or UnauthorizedAccessException when it cannot be listed.</summary>
@@ -40,6 +44,7 @@ namespace PersistStore.Engine.Snapshots
             var entries = new List<FileSystemEntry>();
             foreach (var path in Directory.EnumerateFileSystemEntries(folder))
             {
+                if (Restore.FileWriter.IsOwnTemp(Path.GetFileName(path))) continue;   // the module's own temp files are never content
                 if (StatxReader.Describe(path) is not StatxEntry stat) continue;   // removed since the listing
                 var entry = new FileSystemEntry
                 {
@@ -58,6 +63,7 @@ namespace PersistStore.Engine.Snapshots
             var entries = new List<FileSystemEntry>();
             foreach (var child in folder.GetFileSystemInfos())
             {
+                if (Restore.FileWriter.IsOwnTemp(child.Name)) continue;
                 var entry = new FileSystemEntry
                 {
                     Name = child.Name, FullPath = child.FullName, Mode = FileMetadata.ModeOf(child), ModifiedUtc = child.LastWriteTimeUtc,
