@@ -4,6 +4,15 @@
 
 $ErrorActionPreference = 'Stop'
 
+# A per-user store made by an earlier version (one file) is refused until it is upgraded: do that first, as a user
+# would after updating the module (the old store is backed up beside it).
+try { $null = Get-PersistStore }
+catch {
+    if ($_.FullyQualifiedErrorId -notlike 'StoreUpgradeRequired*') { throw }
+    Write-Host 'Your per-user store is in an older format: upgrading it (the old one is kept as a backup beside it).'
+    Update-PersistStore -Confirm:$false -Verbose | Out-Null
+}
+
 # Start clean if the demo ran before: the default store keeps everything between sessions.
 Get-Run -Name 'quickstart-*' | Remove-Run -Confirm:$false
 

@@ -85,7 +85,18 @@ Describe 'The per-user default store' {
             $r.Stdout | Should -Match 'Modified \(UTC\)'
             ($r.Lines | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 120
         }
-        Test-Path (Join-Path $xdg 'persiststore/default.pstore') | Should -BeTrue
+        Test-Path (Join-Path $xdg 'persiststore/default.pstore') -PathType Container | Should -BeTrue
+    }
+
+    It 'runs the quickstart on a per-user store of an older format, after upgrading it with a backup' {
+        $xdg = Join-Path $TestDrive 'xdg-old'
+        New-Item -ItemType Directory (Join-Path $xdg 'persiststore') | Out-Null
+        Copy-Item (Join-Path (Get-RepoRoot) 'tests/Fixtures/format3/store.pstore') (Join-Path $xdg 'persiststore/default.pstore')
+        $r = Invoke-TestPwsh "& '$(Join-Path (Get-RepoRoot) 'examples/quickstart.ps1')'" -Environment @{ XDG_DATA_HOME = $xdg }
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.Stdout | Should -Match 'older format: upgrading it'
+        (Get-Run -Store (Join-Path $xdg 'persiststore/default.pstore')).Name | Sort-Object | Should -Be @('fixture', 'other', 'quickstart-adhoc', 'quickstart-nightly')
+        @(Get-ChildItem (Join-Path $xdg 'persiststore') -Filter 'default.format3-*.pstore').Count | Should -Be 1
     }
 }
 
