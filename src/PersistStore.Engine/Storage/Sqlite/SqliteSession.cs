@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
 using PersistStore.Engine.Identity;
 using PersistStore.Engine.Locking;
 using PersistStore.Engine.Model;
@@ -42,7 +43,12 @@ namespace PersistStore.Engine.Storage.Sqlite
             if (SqliteBlobRows.Read(_db, id, handle)) return true;
             var place = SqliteChunkRows.Find(_db, id);
             if (place == null) return false;
-            PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle);
+            try { PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle); }
+            catch (StoreFormatException e) when (e.ErrorId == "BlobDamaged")
+            {
+                // The decoder knows the chunk; the index knows where it lies: say both.
+                throw new StoreFormatException(e.ErrorId, id.ToString(), $"{e.Message} The chunk lies in the pack '{place.Value.Pack}' at byte {place.Value.Entry.Offset}.", e);
+            }
             return true;
         }
 
