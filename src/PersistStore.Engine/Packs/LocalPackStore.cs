@@ -99,8 +99,10 @@ namespace PersistStore.Engine.Packs
             {
                 _store = store;
                 _partial = partial;
-                // Written once, front to back: a large buffer makes the few big writes the disk likes.
-                _file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+                // Unbuffered: every append is a whole blob (64 KiB-1 MiB) or the trailer, already one large write. A
+                // 1 MiB buffer per pack was a new array on the large object heap each time, kept until a full GC:
+                // the first checkpoint's managed heap peaked at 68 MiB with it (34-36 MiB before packs).
+                _file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
             }
 
             public long Length => (_file ?? throw new ObjectDisposedException(nameof(Upload))).Length;
