@@ -88,7 +88,6 @@ internal sealed class PausingAfterPacks : IStoreBackend
     {
         private readonly PersistStore.Engine.Packs.IPackUpload _inner;
         public Upload(PersistStore.Engine.Packs.IPackUpload inner) => _inner = inner;
-        public long Length => _inner.Length;
         public void Append(ReadOnlySpan<byte> bytes) => _inner.Append(bytes);
         public void Commit(string name)
         {

@@ -15,9 +15,9 @@ function Get-RepoRoot { $script:RepoRoot }
 
 function Get-TestPwsh {
     if ($env:PERSISTSTORE_TEST_PWSH) { return , @($env:PERSISTSTORE_TEST_PWSH -split [char]0) }
-    $apphost = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (Test-Path $apphost) { return , @($apphost) }
-    return , @('dotnet', (Join-Path $PSHOME 'pwsh.dll'))
+    # Run alone (not through build.ps1): the pwsh this file runs in, found as build.ps1 finds it.
+    Import-Module (Join-Path $script:RepoRoot 'tools/Build.psm1') -Scope Local
+    return , @(Get-PwshCommand)
 }
 
 <# A path for a new store under Pester's TestDrive (or the given folder): nothing is created. #>

@@ -50,7 +50,7 @@ namespace PersistStore.Engine.Checkpoints
                 Directory.CreateDirectory(full);
                 return ParallelExport.Run(_store, checkpoint.RootTree, full, cancel);
             }
-            catch (Exception e) when (DestinationErrors.IsNotWritable(e))
+            catch (Exception e) when (Storage.FileSystems.WriteErrors.IsNotWritable(e))
             {
                 throw DestinationErrors.NotWritable(destination, full, e);
             }

@@ -31,7 +31,6 @@ namespace PersistStore.Engine.Packs
     /// <summary>A pack being written. Not thread-safe: one writer appends.</summary>
     public interface IPackUpload : IDisposable
     {
-        long Length { get; }
         void Append(ReadOnlySpan<byte> bytes);
         /// <summary>Makes the pack durable and visible under name (a flush of the file and of its folder on local disks).</summary>
         void Commit(string name);

@@ -105,8 +105,6 @@ namespace PersistStore.Engine.Packs
                 _file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
             }
 
-            public long Length => (_file ?? throw new ObjectDisposedException(nameof(Upload))).Length;
-
             public void Append(ReadOnlySpan<byte> bytes) =>
                 (_file ?? throw new ObjectDisposedException(nameof(Upload))).Write(bytes);
 

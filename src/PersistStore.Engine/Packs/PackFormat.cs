@@ -1,7 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Security.Cryptography;
 using PersistStore.Engine.Compression;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Model;
@@ -79,7 +78,7 @@ namespace PersistStore.Engine.Packs
             var footer = span.Slice(entries.Count * EntrySize);
             BinaryPrimitives.WriteInt32LittleEndian(footer, entries.Count);
             BinaryPrimitives.WriteInt32LittleEndian(footer.Slice(4), Version);
-            Sha256(span.Slice(0, entries.Count * EntrySize)).CopyTo(footer.Slice(8));
+            BlobId.Of(span.Slice(0, entries.Count * EntrySize)).Bytes.CopyTo(footer.Slice(8));
             Magic.CopyTo(footer.Slice(40));
             return trailer;
         }
@@ -104,7 +103,7 @@ namespace PersistStore.Engine.Packs
         /// <summary>Decodes and checks the entries of a pack of the given length (see the class summary for what valid means).</summary>
         public static IReadOnlyList<PackEntry> DecodeEntries(string pack, long packLength, ReadOnlySpan<byte> entryBytes, byte[] entriesHash)
         {
-            if (!Sha256(entryBytes).AsSpan().SequenceEqual(entriesHash))
+            if (!BlobId.Of(entryBytes).Bytes.AsSpan().SequenceEqual(entriesHash))
                 throw new PackDamagedException(pack, "its list of blobs does not match its checksum");
             int count = entryBytes.Length / EntrySize;
             long dataEnd = packLength - FooterSize - entryBytes.Length;
@@ -124,16 +123,6 @@ namespace PersistStore.Engine.Packs
             if (expected != dataEnd)
                 throw new PackDamagedException(pack, $"its blobs end at byte {expected} but its list starts at byte {dataEnd}");
             return entries;
-        }
-
-        private static byte[] Sha256(ReadOnlySpan<byte> data)
-        {
-#if NET8_0_OR_GREATER
-            return SHA256.HashData(data);
-#else
-            using var sha = SHA256.Create();
-            return sha.ComputeHash(data.ToArray());
-#endif
         }
     }
 }

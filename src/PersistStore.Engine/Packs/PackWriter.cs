@@ -27,8 +27,6 @@ namespace PersistStore.Engine.Packs
         }
 
         public long TargetSize { get; }
-        public long Length => _length;
-        public int Count => _entries.Count;
         public bool IsEmpty => _entries.Count == 0;
 
         /// <summary>Full: the next blob belongs in a new pack.</summary>

@@ -10,8 +10,6 @@ namespace PersistStore.Engine.Restore
     /// </summary>
     internal static class DestinationErrors
     {
-        public static bool IsNotWritable(Exception e) => Storage.FileSystems.WriteErrors.IsNotWritable(e);
-
         public static PersistStoreException NotWritable(string destination, string full, Exception e) =>
             new PersistStoreException("DestinationNotWritable", ErrorKind.PermissionDenied, destination,
                 $"'{full}' cannot be written: " + (e is UnauthorizedAccessException ? "permission denied" : "the file system is read-only")

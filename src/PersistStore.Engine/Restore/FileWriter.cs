@@ -39,7 +39,7 @@ namespace PersistStore.Engine.Restore
         /// checking every chunk, and changes nothing else: a revert stages all it will write before it changes the
         /// run's folder, so a damaged chunk stops it with the folder as it was. Returns destination -> staged file.
         /// </summary>
-        public static Dictionary<string, string> StageAll(IStoreBackend store, IReadOnlyList<(TreeEntry Entry, string Path)> files, string stage, CancellationToken cancel)
+        public static IReadOnlyDictionary<string, string> StageAll(IStoreBackend store, IReadOnlyList<(TreeEntry Entry, string Path)> files, string stage, CancellationToken cancel)
         {
             var staged = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
             InParallel(store, files, durable: true, cancel, (r, file, i) =>
@@ -50,7 +50,7 @@ namespace PersistStore.Engine.Restore
                 staged[file.Path] = target;
                 return n;
             });
-            return new Dictionary<string, string>(staged, StringComparer.Ordinal);
+            return staged;
         }
 
         private static long InParallel(IStoreBackend store, IReadOnlyList<(TreeEntry Entry, string Path)> files, bool durable, CancellationToken cancel,

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using PersistStore.Engine.Errors;
 
@@ -13,15 +14,16 @@ namespace PersistStore.Infrastructure
         {
             var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
             if (table == null) return result;
-            var spelled = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (DictionaryEntry entry in table)
             {
                 string key = Convert.ToString(Unwrap(entry.Key), System.Globalization.CultureInfo.InvariantCulture) ?? "";
                 // A case-sensitive table can hold 'A' and 'a'; property names are case-insensitive, so one would
-                // silently replace the other.
-                if (spelled.TryGetValue(key, out var other))
+                // silently replace the other. The result keeps the first spelling as its key.
+                if (result.ContainsKey(key))
+                {
+                    string other = result.Keys.First(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
                     throw new InvalidPropertyException(key, $"the table also has the key '{other}', and property names are case-insensitive, so one value would replace the other. Keep one of the two keys");
-                spelled[key] = key;
+                }
                 result[key] = Unwrap(entry.Value);
             }
             return result;

@@ -39,16 +39,16 @@ namespace PersistStore.Engine.Storage.Sqlite
             int found;
             try
             {
-                using (var old = Connect(storePath, SqliteOpenMode.ReadWrite, options))
+                using (var old = SqliteUpgrade.Connect(storePath, SqliteOpenMode.ReadWrite, options))
                 {
                     using var oldDb = new SqliteDb(old);
                     oldDb.BeginImmediate();   // old-format writers wait until the copies are taken
                     found = int.Parse((string)oldDb.Scalar("SELECT value FROM store_meta WHERE key = 'format_version'")!, CultureInfo.InvariantCulture);
                     backupPath ??= FreeName(defaultBackup(storePath, found, now));
                     if (File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
-                    using (var reader = Connect(storePath, SqliteOpenMode.ReadOnly, options))
+                    using (var reader = SqliteUpgrade.Connect(storePath, SqliteOpenMode.ReadOnly, options))
                     {
-                        using (var backup = Connect(backupPath, SqliteOpenMode.ReadWriteCreate, options))
+                        using (var backup = SqliteUpgrade.Connect(backupPath, SqliteOpenMode.ReadWriteCreate, options))
                         {
                             reader.BackupDatabase(backup);
                             // One self-contained file: reading it later leaves no -wal or -shm beside it.
@@ -56,7 +56,7 @@ namespace PersistStore.Engine.Storage.Sqlite
                             journal.CommandText = "PRAGMA journal_mode = DELETE";
                             journal.ExecuteScalar();
                         }
-                        using (var index = Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadWriteCreate, options)) reader.BackupDatabase(index);
+                        using (var index = SqliteUpgrade.Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadWriteCreate, options)) reader.BackupDatabase(index);
                     }
                 }
                 long chunks = MoveChunksIntoPacks(staging, found, backupPath, options, now);
@@ -78,20 +78,10 @@ namespace PersistStore.Engine.Storage.Sqlite
             return path;
         }
 
-        private static SqliteConnection Connect(string path, SqliteOpenMode mode, StoreOpenOptions options)
-        {
-            var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;";
-            cmd.ExecuteNonQuery();
-            return c;
-        }
-
         /// <summary>In the new index: the schema up to format 4, every chunk row into packs, the log entry; returns the chunk count.</summary>
         private static long MoveChunksIntoPacks(string staging, int found, string backupPath, StoreOpenOptions options, DateTime now)
         {
-            using var connection = Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadWrite, options);
+            using var connection = SqliteUpgrade.Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadWrite, options);
             using var db = new SqliteDb(connection);
             db.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
             var ids = new List<byte[]>();
@@ -133,8 +123,8 @@ namespace PersistStore.Engine.Storage.Sqlite
         /// <summary>The new store holds exactly what the backup holds: counts at every layer, and every chunk re-hashed from its pack.</summary>
         private static void Verify(string staging, string backupPath, long chunks, StoreOpenOptions options)
         {
-            using var before = new SqliteDb(Connect(backupPath, SqliteOpenMode.ReadOnly, options));
-            using var after = new SqliteDb(Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadOnly, options));
+            using var before = new SqliteDb(SqliteUpgrade.Connect(backupPath, SqliteOpenMode.ReadOnly, options));
+            using var after = new SqliteDb(SqliteUpgrade.Connect(SqliteStore.IndexFile(staging), SqliteOpenMode.ReadOnly, options));
             foreach (var (what, sqlBefore, sqlAfter) in new[]
             {
                 ("runs", "SELECT COUNT(*) FROM runs", "SELECT COUNT(*) FROM runs"),

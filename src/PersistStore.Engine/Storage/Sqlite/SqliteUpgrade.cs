@@ -26,6 +26,17 @@ namespace PersistStore.Engine.Storage.Sqlite
             Path.Combine(Path.GetDirectoryName(storePath) ?? "",
                 $"{Path.GetFileNameWithoutExtension(storePath)}.format{fromVersion}-{nowUtc:yyyyMMdd-HHmmss}{Path.GetExtension(storePath)}");
 
+        /// <summary>A direct (unpooled) connection for upgrades, backups and their checks: nothing else holds it open.</summary>
+        internal static SqliteConnection Connect(string path, SqliteOpenMode mode, StoreOpenOptions options)
+        {
+            var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = $"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;";
+            cmd.ExecuteNonQuery();
+            return c;
+        }
+
         internal static UpgradeResult Upgrade(string storePath, string? backupPath, StoreOpenOptions options, IReadOnlyList<SchemaMigration> migrations)
         {
             if (backupPath != null && File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
@@ -37,10 +48,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             string index = SqliteStore.IndexFile(storePath);
             try
             {
-                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = index, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
-                connection.Open();
-                using var db = new SqliteDb(connection);
-                db.Execute($"PRAGMA busy_timeout = {(int)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;");
+                using var db = new SqliteDb(Connect(index, SqliteOpenMode.ReadWrite, options));
                 db.BeginImmediate();
                 int found = int.Parse((string)db.Scalar("SELECT value FROM store_meta WHERE key = 'format_version'")!, CultureInfo.InvariantCulture);
                 if (found > latest) StoreFormat.CheckReadable(location.Display, found, latest);
