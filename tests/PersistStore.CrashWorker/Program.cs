@@ -9,6 +9,7 @@ using PersistStore.Engine.Storage.Sqlite;
 // revert <store> <run> <number>: revert the run to a checkpoint.
 // checkpoint-once <store> <run>: one checkpoint; every reported problem's ErrorId goes to stderr; exit 1 if refused.
 // upgrade <store>: Update-PersistStore's work (a one-file store becomes a folder).
+// read <store> <run> <destination>: print "checkpoints <n>" and export the newest to the destination; exit 1 if refused.
 // Prints "ready" once the store is open (or the upgrade is about to start), so the killer knows the work has started.
 if (args[0] == "upgrade")
 {
@@ -50,6 +51,19 @@ switch (args[0])
             Console.Error.WriteLine($"{e.ErrorId}: {e.Target}");
             return 1;
         }
+    case "read":
+        try
+        {
+            var all = new CheckpointService(store).List(run);
+            Console.Out.WriteLine($"checkpoints {all.Count}");
+            new RestoreService(store).Export(all[all.Count - 1], args[3]);
+            return 0;
+        }
+        catch (PersistStore.Engine.Errors.PersistStoreException e)
+        {
+            Console.Error.WriteLine($"{e.ErrorId}: {e.Message}");
+            return 1;
+        }
     case "revert":
         new RestoreService(store).Revert(run, int.Parse(args[3]), includeTags: false, planOnly: false);
         return 0;
@@ -82,6 +96,7 @@ internal sealed class PausingAfterPacks : IStoreBackend
         public void ReadRange(string name, long offset, Span<byte> destination) => _inner.ReadRange(name, offset, destination);
         public System.Collections.Generic.IEnumerable<string> List() => _inner.List();
         public void Delete(string name) => _inner.Delete(name);
+        public void CloseIdle() => _inner.CloseIdle();
     }
 
     private sealed class Upload : PersistStore.Engine.Packs.IPackUpload

@@ -43,6 +43,28 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void TheStoreCountsWhatNoCheckpointNeedsToTheByte()
+    {
+        TestFiles.Sample(_work);
+        _checkpoints.Create(Job, "first");
+        File.Delete(Directory.GetFiles(_work, "*", SearchOption.AllDirectories)[0]);
+        _checkpoints.Create(Job, "second");   // the first still needs the deleted file's chunks
+        var stores = new PersistStore.Engine.Stores.StoreService(_backend);
+        var before = stores.Summarize();
+        Assert.Equal((0L, 0L), (before.UnreferencedChunks, before.UnreferencedBytes));
+
+        // What a writer killed after its pack was indexed leaves: a chunk in a pack that no checkpoint lists.
+        using var writer = new PersistStore.Engine.Packs.PackWriter(_backend.Packs, 1 << 20);
+        writer.Add(BlobCodec.Encode(TestFiles.RandomBytes(5_000, 99)), BlobKind.Chunk);
+        var orphan = writer.Finish();
+        _backend.Write(w => w.IndexPack(orphan));
+        var after = stores.Summarize();
+        Assert.Equal(1L, after.UnreferencedChunks);
+        Assert.Equal((long)orphan.Entries[0].Length, after.UnreferencedBytes);
+        Assert.Equal(before.Chunks + 1, after.Chunks);
+    }
+
+    [Fact]
     public void ACheckpointExportsToAnIdenticalTree()
     {
         TestFiles.Sample(_work);

@@ -144,6 +144,26 @@ public sealed class PackTests : IDisposable
         Assert.Empty(Directory.GetFiles(_store.Folder, "*.partial"));
     }
 
+    /// <summary>Handles this process has open on files in the pack folder (Linux: /proc/self/fd).</summary>
+    private int OpenPackHandles() => new DirectoryInfo("/proc/self/fd").GetFileSystemInfos()
+        .Count(fd => fd.LinkTarget is string target && target.StartsWith(_store.Folder, StringComparison.Ordinal));
+
+    [Fact]
+    public void ReadsKeepAtMostALimitOfPacksOpenAndNoneOnceIdle()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var blob = SampleBlobs(3).Skip(3).First();
+        var packs = Enumerable.Range(0, OpenPacks<IDisposable>.Limit + 20).Select(_ => WritePack(new[] { blob })).ToList();
+        foreach (var pack in packs) Assert.Equal(blob.Plain, Decode(_store, pack.Name, pack.Entries[0]));
+        int open = OpenPackHandles();
+        Assert.InRange(open, 1, OpenPacks<IDisposable>.Limit);
+        Assert.Equal(blob.Plain, Decode(_store, packs[^1].Name, packs[^1].Entries[0]));   // the newest is still open
+        Assert.Equal(open, OpenPackHandles());
+        _store.CloseIdle();
+        Assert.Equal(0, OpenPackHandles());
+        Assert.Equal(blob.Plain, Decode(_store, packs[0].Name, packs[0].Entries[0]));   // and opens again when needed
+    }
+
     [Fact]
     public void TheIndexRebuiltFromThePacksAloneEqualsTheOneTheWritersReturned()
     {

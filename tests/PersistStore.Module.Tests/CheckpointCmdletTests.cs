@@ -120,7 +120,10 @@ public class CheckpointCmdletTests : IDisposable
         ps.RunspacePool = _ps.Pool;
         ps.AddScript("param($s) New-Checkpoint job -Store $s").AddParameter("s", Store);
         var running = ps.BeginInvoke();
-        System.Threading.Thread.Sleep(400);
+        // Stop it once it writes chunks (a pack in progress): a fixed sleep raced the checkpoint (192 MiB in 0.31 s).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        bool Writing() => Directory.Exists(Path.Combine(Store, "packs")) && Directory.GetFiles(Path.Combine(Store, "packs"), "*.partial").Length > 0;
+        while (!Writing() && !running.IsCompleted && DateTime.UtcNow < deadline) System.Threading.Thread.Sleep(1);
         Assert.False(running.IsCompleted, "the checkpoint finished before it could be stopped: make the data larger");
         ps.Stop();   // what Ctrl+C does: StopProcessing, then the pipeline ends
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);

@@ -61,6 +61,65 @@ Disconnect-PersistStore; & `$g
         $info = Get-PersistStore -Store $path
         $info.Runs | Should -Be 2
         $info.FormatVersion | Should -BeGreaterThan 0
+        $info.UnreferencedChunks, $info.UnreferencedBytes | Should -Be 0, 0
+    }
+}
+
+Describe 'Opening a store changes nothing' {
+    BeforeAll {
+        function Get-Listing([string] $Folder) {
+            Get-ChildItem -Recurse -File -Force $Folder | Sort-Object FullName | ForEach-Object { '{0} {1}' -f $_.FullName, (Get-FileHash $_.FullName).Hash }
+        }
+    }
+
+    It 'refuses a store whose write-ahead log was deleted after a kill -9, and never makes a new empty store of it' {
+        $store = New-TestStorePath 'killed'
+        $data = New-Item -ItemType Directory (Join-Path $TestDrive "data-$([guid]::NewGuid().ToString('N'))")
+        Set-Content (Join-Path $data 'a.txt') 'work'
+        # The writer keeps its connections (and so the log) open until it is killed.
+        $p = Start-TestPwsh "New-Run job -Path '$data' -Store '$store' | New-Checkpoint | Out-Null; [Console]::Out.WriteLine('ready'); [Console]::In.ReadLine()"
+        try { $p.StandardOutput.ReadLine() | Should -Be 'ready' } finally { Stop-TestPwsh $p -Kill }
+        Remove-Item (Join-Path $store 'index.db-wal')
+        $before = Get-Listing $store
+        foreach ($command in { Get-PersistStore -Store $store }, { Get-Run -Store $store }, { New-Run other -Store $store }) {
+            $e = $null
+            try { & $command } catch { $e = $_ }
+            $e.FullyQualifiedErrorId | Should -BeLike 'StoreIndexDamaged,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidData'
+            $e.TargetObject | Should -Be $store
+            $e.Exception.Message | Should -Match "write-ahead log '.*index\.db-wal' is missing"
+        }
+        Get-Listing $store | Should -Be $before
+    }
+
+    It 'reads a store on a read-only file system, refuses a change naming the cause, and leaves every file as it was' -Skip:(-not $IsLinux) {
+        $store = New-TestStorePath 'ro'
+        $data = New-Item -ItemType Directory (Join-Path $TestDrive "data-$([guid]::NewGuid().ToString('N'))")
+        Set-Content (Join-Path $data 'a.txt') 'kept'
+        $ro = New-Item -ItemType Directory (Join-Path $TestDrive "ro-$([guid]::NewGuid().ToString('N'))")
+        $root = (id -u) -eq 0
+        # Mode bits do not stop root: as root the store lies on a tmpfs mount made read-only once the store is in it.
+        if ($root) { mount -t tmpfs -o size=16m persiststore-test $ro.FullName }
+        try {
+            $inside = Join-Path $ro.FullName 'store'
+            Invoke-TestPwsh "New-Run job -Path '$data' -Store '$inside' | New-Checkpoint | Out-Null" | ForEach-Object ExitCode | Should -Be 0
+            if ($root) { mount -o remount,ro $ro.FullName } else { chmod -R a-w $ro.FullName }
+            $before = Get-Listing $inside
+
+            (Get-PersistStore -Store $inside).Checkpoints | Should -Be 1
+            (Get-Run -Store $inside).Name | Should -Be 'job'
+            $out = Join-Path $TestDrive "out-$([guid]::NewGuid().ToString('N'))"
+            Export-Checkpoint job -Store $inside -Destination $out | Out-Null
+            Get-Content (Join-Path $out 'a.txt') | Should -Be 'kept'
+
+            New-Checkpoint job -Store $inside -ErrorAction SilentlyContinue -ErrorVariable e | Should -BeNullOrEmpty
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'StoreAccessDenied,*'
+            $e[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+            $cause = if ($root) { 'on a read-only file system' } else { 'read-only for' }
+            $e[0].Exception.Message | Should -Match "its folder '.*' is $cause"
+            Get-Listing $inside | Should -Be $before
+        }
+        finally { if ($root) { umount $ro.FullName } else { chmod -R u+w $ro.FullName } }
     }
 }
 

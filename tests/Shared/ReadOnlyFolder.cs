@@ -32,10 +32,23 @@ public sealed class ReadOnlyFolder : IDisposable
         return new ReadOnlyFolder(path, true);
     }
 
+    /// <summary>A read-only folder holding a copy of <paramref name="source"/> (under the source's own name).</summary>
+    public static ReadOnlyFolder Holding(string parent, string source)
+    {
+        string path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "read-only")).FullName;
+        bool root = Environment.UserName == "root";
+        if (root) Run("mount", $"-t tmpfs -o size=64m persiststore-test \"{path}\"");
+        string copy = System.IO.Path.Combine(path, System.IO.Path.GetFileName(source));
+        Run("cp", $"-a \"{source}\" \"{copy}\"");
+        if (root) Run("mount", $"-o remount,ro \"{path}\"");
+        else Run("chmod", $"-R a-w \"{path}\"");
+        return new ReadOnlyFolder(path, root);
+    }
+
     public void Dispose()
     {
         if (_mounted) Run("umount", $"\"{Path}\"");
-        else File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        else Run("chmod", $"-R u+w \"{Path}\"");
     }
 
     private static void Run(string file, string arguments)

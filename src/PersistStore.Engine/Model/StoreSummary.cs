@@ -15,6 +15,9 @@ namespace PersistStore.Engine.Model
         /// <summary>Pack files, and the bytes they take on disk (chunks, their lists, and copies the index does not use).</summary>
         public long Packs { get; set; }
         public long PackBytes { get; set; }
+        /// <summary>Blobs no checkpoint needs (a killed writer's, a removed checkpoint's), and their stored bytes.</summary>
+        public long UnreferencedChunks { get; set; }
+        public long UnreferencedBytes { get; set; }
         public long HistoryEntries { get; set; }
         public double DedupRatio => StoredBytes == 0 ? 0 : (double)LogicalBytes / StoredBytes;
     }

@@ -26,6 +26,9 @@ namespace PersistStore.Engine.Packs
 
         /// <summary>Removes a pack; a missing one is not an error (another cleaner may have removed it).</summary>
         void Delete(string name);
+
+        /// <summary>Releases what is kept open between reads (file handles): the store calls it when no unit of work runs.</summary>
+        void CloseIdle();
     }
 
     /// <summary>A pack being written. Not thread-safe: one writer appends.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -18,7 +17,7 @@ namespace PersistStore.Engine.Packs
     public sealed class LocalPackStore : IPackStore, IDisposable
     {
         private const string PartialPrefix = ".tmp-";
-        private readonly ConcurrentDictionary<string, Reader> _readers = new ConcurrentDictionary<string, Reader>(StringComparer.Ordinal);
+        private readonly OpenPacks<Reader> _readers = new OpenPacks<Reader>();
 
         public LocalPackStore(string folder)
         {
@@ -55,9 +54,11 @@ namespace PersistStore.Engine.Packs
 
         public void ReadRange(string name, long offset, Span<byte> destination)
         {
-            var reader = _readers.GetOrAdd(name, n => new Reader(n, PathOf(n)));
-            reader.Read(offset, destination);
+            using var lease = _readers.Rent(name, n => new Reader(n, PathOf(n)));
+            lease.Handle.Read(offset, destination);
         }
+
+        public void CloseIdle() => _readers.CloseIdle();
 
         public IEnumerable<string> List()
         {
@@ -76,7 +77,7 @@ namespace PersistStore.Engine.Packs
 
         public void Delete(string name)
         {
-            if (_readers.TryRemove(name, out var reader)) reader.Dispose();
+            _readers.Close(name);
             string path = PathOf(name);
             if (!File.Exists(path)) return;
             File.Delete(path);
@@ -85,8 +86,7 @@ namespace PersistStore.Engine.Packs
 
         public void Dispose()
         {
-            foreach (var reader in _readers.Values) reader.Dispose();
-            _readers.Clear();
+            _readers.Dispose();
         }
 
         private sealed class Upload : IPackUpload

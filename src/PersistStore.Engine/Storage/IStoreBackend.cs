@@ -53,6 +53,10 @@ namespace PersistStore.Engine.Storage
         bool ReadBlob(BlobId id, StoredBlobHandler handle);
         IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
         CheckpointRecord? LatestCheckpoint(Guid runId);
+        /// <summary>The root listing of every checkpoint of every run, each once.</summary>
+        IReadOnlyList<BlobId> RootTrees();
+        /// <summary>Every blob the store holds (chunks and listings) with its stored bytes.</summary>
+        void ForEachBlob(Action<BlobId, long> visit);
 
         RunLock? FindLock(Guid runId);
         IReadOnlyList<RunLock> ListLocks();

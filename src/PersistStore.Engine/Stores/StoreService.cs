@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
+using PersistStore.Engine.Snapshots;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Storage;
 
@@ -11,7 +12,19 @@ namespace PersistStore.Engine.Stores
 
         public StoreService(IStoreBackend store) => _store = store;
 
-        public StoreSummary Summarize(CancellationToken cancel = default) => _store.Read(r => r.Summarize(), cancel);
+        /// <summary>The store's counts, and what no checkpoint needs (found by walking every checkpoint's listings).</summary>
+        public StoreSummary Summarize(CancellationToken cancel = default) => _store.Read(r =>
+        {
+            var summary = r.Summarize();
+            var referenced = SnapshotReferences.Collect(r, cancel);
+            r.ForEachBlob((id, bytes) =>
+            {
+                if (referenced.Contains(id)) return;
+                summary.UnreferencedChunks++;
+                summary.UnreferencedBytes += bytes;
+            });
+            return summary;
+        }, cancel);
 
         public IReadOnlyList<string> CompleteRunNames(string prefix, int limit = 100) => _store.Read(r => r.ListRunNames(prefix, limit));
 

@@ -63,7 +63,8 @@ namespace PersistStore.Infrastructure
         {
             Location = s.Location, Backend = s.Backend, FormatVersion = s.FormatVersion, StoreId = s.StoreId,
             Runs = s.Runs, Checkpoints = s.Checkpoints, Chunks = s.Chunks, LogicalBytes = s.LogicalBytes,
-            StoredBytes = s.StoredBytes, Packs = s.Packs, PackBytes = s.PackBytes, DedupRatio = s.DedupRatio, HistoryEntries = s.HistoryEntries,
+            StoredBytes = s.StoredBytes, Packs = s.Packs, PackBytes = s.PackBytes,
+            UnreferencedChunks = s.UnreferencedChunks, UnreferencedBytes = s.UnreferencedBytes, DedupRatio = s.DedupRatio, HistoryEntries = s.HistoryEntries,
             Source = resolved.Source.ToString(), ConnectionValue = resolved.Location.Value,
         };
     }

@@ -17,6 +17,9 @@ namespace PersistStore
         /// <summary>Pack files of the store, and the bytes they take on disk.</summary>
         public long Packs { get; set; }
         public long PackBytes { get; set; }
+        /// <summary>Chunks and listings no checkpoint needs (left by killed writers or removed checkpoints), and their bytes.</summary>
+        public long UnreferencedChunks { get; set; }
+        public long UnreferencedBytes { get; set; }
         public double DedupRatio { get; set; }
         public long HistoryEntries { get; set; }
         /// <summary>Where the store was found: Parameter, SessionDefault, Environment or UserDefault.</summary>

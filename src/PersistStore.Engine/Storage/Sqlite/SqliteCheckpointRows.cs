@@ -36,6 +36,15 @@ namespace PersistStore.Engine.Storage.Sqlite
             return max == null ? null : Query(db, runId, Convert.ToInt32(max, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
         }
 
+        public static IReadOnlyList<BlobId> RootTrees(SqliteDb db)
+        {
+            var trees = new List<BlobId>();
+            using var cmd = db.Command("SELECT DISTINCT root_tree FROM checkpoints");
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) trees.Add(new BlobId((byte[])r[0]));
+            return trees;
+        }
+
         public static IReadOnlyList<CheckpointRecord> Query(SqliteDb db, Guid runId, int? number)
         {
             string run = runId.ToString("D");

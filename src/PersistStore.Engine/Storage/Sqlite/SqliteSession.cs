@@ -55,6 +55,13 @@ namespace PersistStore.Engine.Storage.Sqlite
         public (int Count, long Bytes) IndexPack(PackInfo pack) => SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
+        public IReadOnlyList<BlobId> RootTrees() => SqliteCheckpointRows.RootTrees(_db);
+
+        public void ForEachBlob(Action<BlobId, long> visit)
+        {
+            SqliteBlobRows.ForEach(_db, visit);
+            SqliteChunkRows.ForEach(_db, visit);
+        }
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
         public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
 

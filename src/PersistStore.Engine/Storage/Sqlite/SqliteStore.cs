@@ -35,7 +35,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             _connectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = IndexPath,
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                Mode = SqliteOpenMode.ReadWrite,   // the index is created whole elsewhere (SqliteIndexFile.Create)
                 Cache = SqliteCacheMode.Private,
                 Pooling = true,
             }.ToString();
@@ -68,8 +68,8 @@ namespace PersistStore.Engine.Storage.Sqlite
             StoreFolderCheck.Check(folder!, options.Warn);
 
             string index = IndexFile(fullPath);
-            bool exists = File.Exists(index) && new FileInfo(index).Length > 0;
-            if (!exists && Directory.Exists(fullPath) && Directory.EnumerateFileSystemEntries(fullPath).Any())
+            bool exists = File.Exists(index);
+            if (!exists && Directory.Exists(fullPath) && HoldsAnything(fullPath))
                 throw SqliteLegacy.FolderWithoutIndex(fullPath, index);
             if (!exists && !Directory.Exists(fullPath) && Directory.Exists(SqliteConversion.StagingFolder(fullPath)))
                 throw new StoreFormatException("StoreUpgradeInterrupted", fullPath,
@@ -77,33 +77,63 @@ namespace PersistStore.Engine.Storage.Sqlite
             if (!exists && !options.CreateIfMissing)
                 throw new StoreNotFoundException(fullPath,
                     $"There is no store at '{fullPath}'. Connect-PersistStore -Path '{fullPath}' creates one (so does any command that changes it, like New-Run).");
-            if (exists && !HasSqliteHeader(index))
-                throw SqliteErrors.NotAStore(fullPath);
-            if (!exists) CreateFolder(fullPath);
+            if (exists)
+            {
+                SqliteIndexFile.CheckWhole(fullPath, index);
+                if (!HasSqliteHeader(index)) throw SqliteErrors.NotAStore(fullPath);
+            }
+            else
+            {
+                CreateFolder(fullPath);
+                try { SqliteIndexFile.Create(index, db => CreateSchema(db, migrations, options)); }
+                catch (SqliteException e) { throw SqliteErrors.Translate(e, location); }
+                catch (Exception e) when (WriteErrors.IsNotWritable(e))
+                {
+                    throw new StoreAccessException(fullPath, $"The store '{fullPath}' cannot be created: {e.Message}. Choose a writable folder for the store.", e);
+                }
+            }
 
             var store = new SqliteStore(location, options);
-            store.Initialize(exists, migrations, options);
+            store.Initialize(migrations);
             return store;
         }
+
+        /// <summary>Anything in the folder but what a creator makes before the index has its name (another process
+        /// creating the store now, or a killed one): an empty packs/ folder and indexes being created.</summary>
+        private static bool HoldsAnything(string folder) =>
+            Directory.EnumerateFileSystemEntries(folder).Any(e =>
+                !Path.GetFileName(e).StartsWith(SqliteIndexFile.CreatingPrefix, StringComparison.Ordinal)
+                && !(Path.GetFileName(e) == PacksFolderName && Directory.Exists(e) && !Directory.EnumerateFileSystemEntries(e).Any()));
 
         public T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default)
         {
             cancel.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _working);
             try
             {
-                using var db = Connect();
+                using var db = Connect(_busyTimeoutMs, write: false);
                 db.BeginRead();
                 return work(new SqliteSession(db, this));
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+            finally { Done(); }
+        }
+
+        /// <summary>Units of work running now: when the last ends, the packs they read are closed (OpenPacks).</summary>
+        private int _working;
+
+        private void Done()
+        {
+            if (Interlocked.Decrement(ref _working) == 0) Packs.CloseIdle();
         }
 
         public T Write<T>(Func<IStoreWriter, T> work, CancellationToken cancel = default, RetryPolicy? retry = null)
         {
             cancel.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _working);
             try
             {
-                using var db = Connect(retry == null ? _busyTimeoutMs : Milliseconds(retry.StoreBusyWait));
+                using var db = Connect(retry == null ? _busyTimeoutMs : Milliseconds(retry.StoreBusyWait), write: true);
                 db.BeginImmediate();
                 var result = work(new SqliteSession(db, this));
                 cancel.ThrowIfCancellationRequested();
@@ -111,6 +141,7 @@ namespace PersistStore.Engine.Storage.Sqlite
                 return result;
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+            finally { Done(); }
         }
 
         /// <summary>
@@ -123,11 +154,19 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         private static int Milliseconds(TimeSpan wait) => (int)Math.Min(int.MaxValue, Math.Max(0, wait.TotalMilliseconds));
 
-        private SqliteDb Connect() => Connect(_busyTimeoutMs);
-
-        private SqliteDb Connect(int busyTimeoutMs)
+        /// <summary>
+        /// A connection for a read or a write. A store this process may not write is read through a read-only
+        /// connection that creates nothing: with no write-ahead log on disk the index file is the whole store and
+        /// opens immutable (no -shm, no locks; unpooled, as an immutable connection never sees later changes); with a
+        /// log, SQLite reads it through the existing -shm.
+        /// </summary>
+        private SqliteDb Connect(int busyTimeoutMs, bool write)
         {
-            var connection = new SqliteConnection(_connectionString);
+            string? notWritable = SqliteIndexFile.WhyNotWritable(Location.Value, IndexPath);
+            if (notWritable != null && write)
+                throw new StoreAccessException(Location.Display,
+                    $"The store '{Location.Display}' cannot be written: {notWritable}. Nothing was changed; the store can still be read. Make it writable for {Environment.UserName}, or run the command as a user who may write it.");
+            var connection = new SqliteConnection(notWritable == null ? _connectionString : ReadOnlyConnectionString(!SqliteIndexFile.HasLog(IndexPath)));
             var db = new SqliteDb(connection);
             try
             {
@@ -137,6 +176,12 @@ namespace PersistStore.Engine.Storage.Sqlite
                 db.Execute($"PRAGMA busy_timeout = {busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -{CacheKiB};");
                 return db;
             }
+            catch (SqliteException e) when (notWritable != null)
+            {
+                db.Dispose();
+                throw new StoreAccessException(Location.Display,
+                    $"The store '{Location.Display}' cannot be read: {notWritable}, and its write-ahead log '{SqliteIndexFile.Log(IndexPath)}' holds changes that SQLite reads only through a shared-memory file it may not create ({e.Message.TrimEnd('.')}). Open the store once as a user who may write it (that folds the log into the index), then read it again.", e);
+            }
             catch
             {
                 db.Dispose();
@@ -144,37 +189,38 @@ namespace PersistStore.Engine.Storage.Sqlite
             }
         }
 
-        private void Initialize(bool exists, IReadOnlyList<SchemaMigration> migrations, StoreOpenOptions options)
+        private string ReadOnlyConnectionString(bool immutable)
+        {
+            // A URI names the file: '%', '?' and '#' are escaped, and Windows paths get forward slashes.
+            string path = IndexPath.Replace("%", "%25").Replace("?", "%3F").Replace("#", "%23");
+            if (Path.DirectorySeparatorChar == '\\') path = "/" + path.Replace('\\', '/');
+            return new SqliteConnectionStringBuilder
+            {
+                DataSource = "file://" + path + (immutable ? "?immutable=1" : ""),
+                Mode = SqliteOpenMode.ReadOnly,
+                Cache = SqliteCacheMode.Private,
+                Pooling = !immutable,
+            }.ToString();
+        }
+
+        private void Initialize(IReadOnlyList<SchemaMigration> migrations)
         {
             int latest = migrations[migrations.Count - 1].Version;
             try
             {
-                using var db = Connect();
-                // Default 4 KiB pages: 64 KiB pages were 6% faster on the benchmark data but made the store 3% larger.
-                if (!exists) db.Execute("PRAGMA journal_mode = WAL");
-                int? found = ReadFormatVersion(db, exists);
-                if (found == null)
-                {
-                    db.BeginImmediate();
-                    found = ReadFormatVersion(db, exists: false);   // another process may have created it meanwhile
-                    if (found == null)
-                    {
-                        CreateSchema(db, migrations, options);
-                        found = latest;
-                    }
-                    db.Commit();
-                }
-                StoreFormat.CheckReadable(Location.Display, found.Value, latest);
-                FormatVersion = found.Value;
+                using var db = Connect(_busyTimeoutMs, write: false);
+                int found = ReadFormatVersion(db);
+                StoreFormat.CheckReadable(Location.Display, found, latest);
+                FormatVersion = found;
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
         }
 
-        /// <summary>The stamped format version, or null for a blank database we may initialise.</summary>
-        private int? ReadFormatVersion(SqliteDb db, bool exists)
+        /// <summary>The stamped format version.</summary>
+        private int ReadFormatVersion(SqliteDb db)
         {
             long tables = (long)db.Scalar("SELECT COUNT(*) FROM sqlite_master")!;
-            if (tables == 0) return null;
+            if (tables == 0) throw SqliteIndexFile.NoTables(Location.Display, IndexPath);
             long appId = (long)db.Scalar("PRAGMA application_id")!;
             bool hasMeta = (long)db.Scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'")! > 0;
             if (appId != SqliteSchema.ApplicationId || !hasMeta)
@@ -186,8 +232,9 @@ namespace PersistStore.Engine.Storage.Sqlite
             return version;
         }
 
-        private void CreateSchema(SqliteDb db, IReadOnlyList<SchemaMigration> migrations, StoreOpenOptions options)
+        private static void CreateSchema(SqliteDb db, IReadOnlyList<SchemaMigration> migrations, StoreOpenOptions options)
         {
+            // Default 4 KiB pages: 64 KiB pages were 6% faster on the benchmark data but made the store 3% larger.
             SqliteSchema.Apply(db, 0, migrations);
             db.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
             var now = DateTime.UtcNow;
