@@ -7,6 +7,10 @@ command -v restic >/dev/null && command -v borg >/dev/null && command -v lz4 >/d
 dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$repo/bench/PersistStore.Benchmarks" \
   -o "$work/ps-cli" -v q -nologo >/dev/null
 ps=(dotnet "$work/ps-cli/PersistStore.Benchmarks.dll")
+# The module as users run it: the laid-out module folder, in the repository's local pwsh.
+(cd "$repo" && dotnet tool restore >/dev/null && dotnet pwsh -NoProfile -File ./build.ps1 -Task Build >/dev/null)
+pwsh="$(cd "$repo" && dotnet pwsh -NoProfile -c '$PSHOME')/pwsh"
+module="$repo/out/PersistStore/PersistStore.psd1"
 mkdir -p "$work"
 export RESTIC_PASSWORD=bench BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 
@@ -34,6 +38,20 @@ timed() {   # timed LABEL command...  -> "label rep seconds maxrss_kb"
   read -r secs kb < "$work/time.out"
   printf '%s\t%s\t%s\t%s\n' "$label" "$rep" "$secs" "$kb" >> "$results"
 }
+# pwsh_checkpoint STEP STORE FOLDER: New-Checkpoint of the run "bench" (made untimed first) in a fresh pwsh, as a
+# scheduled task runs it: the whole process (STEP/pwsh) and the cmdlet's own time inside it (STEP/pwsh cmdlet).
+pwsh_checkpoint() {
+  local step=$1 store=$2 folder=$3
+  "$pwsh" -NoProfile -c "Import-Module '$module'; try { Get-Run bench -Store '$store' -ErrorAction Stop | Out-Null } catch { New-Run bench -Path '$folder' -Store '$store' | Out-Null }"
+  hot "$folder" "$store"
+  timed "$step/pwsh" "$pwsh" -NoProfile -c "Import-Module '$module'; \$t = Measure-Command { New-Checkpoint bench -Store '$store' | Out-Null }; [IO.File]::WriteAllText('$work/cmdlet.out', \$t.TotalSeconds)"
+  printf '%s\t%s\t%s\t0\n' "$step/pwsh cmdlet" "$rep" "$(cat "$work/cmdlet.out")" >> "$results"
+}
+# pwsh_second_call STEP STORE: a nothing-changed New-Checkpoint as the second call in one pwsh session (the cmdlet's time).
+pwsh_second_call() {
+  "$pwsh" -NoProfile -c "Import-Module '$module'; New-Checkpoint bench -Store '$2' | Out-Null; \$t = Measure-Command { New-Checkpoint bench -Store '$2' | Out-Null }; [IO.File]::WriteAllText('$work/cmdlet.out', \$t.TotalSeconds)"
+  printf '%s\t%s\t%s\t0\n' "$1/pwsh second call in a session" "$rep" "$(cat "$work/cmdlet.out")" >> "$results"
+}
 size() { printf 'size/%s\t%s\t%s\t0\n' "$1" "$rep" "$(du -sb "${@:2}" | awk '{s += $1} END {print s}')" >> "$results"; }
 
 
@@ -51,6 +69,6 @@ for label, values in rows.items():
     v = statistics.median(x for x, _ in values)
     m = statistics.median(k for _, k in values)
     shown = f"{v / 1048576:,.0f} MiB" if label.startswith("size/") else f"{v:.2f} s"
-    print(f"| {label} | {shown} | {'' if label.startswith('size/') else f'{m / 1024:,.0f} MiB'} | {len(values)} |")
+    print(f"| {label} | {shown} | {'' if label.startswith('size/') or m == 0 else f'{m / 1024:,.0f} MiB'} | {len(values)} |")
 PY
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PersistStore vs restic vs borg (lz4) vs tar|lz4 on the shared/bench data set, side by side in one run
-# (SPEC section 5). Prints a markdown table of medians: seconds and peak RSS per step, and store sizes.
+# (SPEC section 5). Prints a markdown table of medians: seconds and peak RSS per step, and store sizes. PersistStore
+# runs twice per checkpoint step: its engine command line, and the module in a fresh pwsh (its own store).
 #   bench/side-by-side.sh [WORKDIR (default /var/tmp/psbench)] [REPETITIONS (default 3)]
 # Needs root (it drops the page cache before every timed step). Installs restic, borgbackup and lz4 with apt.
 set -euo pipefail
@@ -26,13 +27,15 @@ for rep in $(seq 1 "$reps"); do
   for step in first nochange mutated; do
     [ "$step" = mutated ] && python3 "$shared/bench/mutate_data.py" "$work/data" --seed 2 >/dev/null
     hot data "$pss";           timed "$step/persiststore" "${ps[@]}" ps-checkpoint "$pss" data "$work/data"
+    pwsh_checkpoint "$step" "$work/repos/pwsh.pstore" "$work/data"
+    [ "$step" = nochange ] && pwsh_second_call "$step" "$work/repos/pwsh.pstore"
     hot data "$work/repos/restic"; timed "$step/restic" restic -r "$work/repos/restic" backup data --quiet
     hot data "$work/repos/borg";   timed "$step/borg-lz4" borg create --compression lz4 "$work/repos/borg::$step" data
     if [ "$step" = first ]; then
       hot data; timed "first/tar|lz4-1" sh -c "tar cf - data | lz4 -1 -q > '$work/repos/data.tar.lz4'"
     fi
   done
-  size persiststore "$pss"*
+  size persiststore "$pss"
   size restic "$work/repos/restic"
   size borg-lz4 "$work/repos/borg"
 
