@@ -42,9 +42,12 @@ namespace PersistStore.Engine.Snapshots
             {
                 try
                 {
-                    var before = StateOf(file.FullPath);
+                    // The first try compares against the state the walk listed (one statx fewer per file); a retry
+                    // starts from a fresh one.
+                    var before = attempt == 1 && StatxReader.IsAvailable ? (file.Size, file.ModifiedUtc, file.Stamp) : StateOf(file.FullPath);
                     var chunks = new List<BlobId>();
                     long read = 0;
+                    (long Size, DateTime ModifiedUtc, ChangeStamp Stamp) after;
                     using (var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
                     {
                         foreach (var chunk in ChunkStream.Split(stream, _cdc, cancel))
@@ -54,8 +57,10 @@ namespace PersistStore.Engine.Snapshots
                             chunks.Add(id);
                             read += chunk.Length;
                         }
+                        // The file as read: by its open handle. A file renamed over meanwhile was still read whole
+                        // and consistent; the next checkpoint sees the new one's inode in the stamp.
+                        after = StatxReader.IsAvailable ? StateOf(stream.SafeFileHandle, file.FullPath) : StateOf(file.FullPath);
                     }
-                    var after = StateOf(file.FullPath);
                     bool stable = before.Equals(after) && read == after.Size;
                     if (stable || attempt == Attempts)
                     {
@@ -88,6 +93,12 @@ namespace PersistStore.Engine.Snapshots
                 return (info.Length, info.LastWriteTimeUtc, default);
             }
             var stat = StatxReader.Describe(path) ?? throw new FileNotFoundException($"Could not find file '{path}'.", path);
+            return (stat.Size, stat.ModifiedUtc, stat.Stamp);
+        }
+
+        private static (long Size, DateTime ModifiedUtc, ChangeStamp Stamp) StateOf(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path)
+        {
+            var stat = StatxReader.Describe(file, path);
             return (stat.Size, stat.ModifiedUtc, stat.Stamp);
         }
     }

@@ -144,6 +144,15 @@ namespace PersistStore.Engine.Snapshots
                         {
                             same = false;
                             if (Failed) break;   // refused anyway: nothing more is read or stored
+                            if (child.Size <= _cdc.Min)
+                            {
+                                // One chunk: read here. Handing each small file to a reader cost more than reading
+                                // it (many small files: two thread hand-offs per file, most of the system time
+                                // spent in sched_yield); the walkers run on every core anyway.
+                                folder.Chunks[i] = _chunker!.Chunk(child, stop);
+                                Advance(1, child.Size, read: true);
+                                break;
+                            }
                             folder.AddPending();
                             _queue.Add(new QueuedFile(folder, i), stop);
                         }
