@@ -8,7 +8,7 @@ dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToR
   -o "$work/ps-cli" -v q -nologo >/dev/null
 ps=(dotnet "$work/ps-cli/PersistStore.Benchmarks.dll")
 # The module as users run it: the laid-out module folder, in the repository's local pwsh.
-(cd "$repo" && dotnet tool restore >/dev/null && dotnet pwsh -NoProfile -File ./build.ps1 -Task Build >/dev/null)
+(cd "$repo" && dotnet tool restore >/dev/null && dotnet pwsh -NoProfile -File ./build.ps1 -Task Build -Configuration Release >/dev/null)
 pwsh="$(cd "$repo" && dotnet pwsh -NoProfile -c '$PSHOME')/pwsh"
 module="$repo/out/PersistStore/PersistStore.psd1"
 mkdir -p "$work"

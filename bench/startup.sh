@@ -3,7 +3,8 @@
 # Get-Run, + a nothing-changed New-Checkpoint of the shared benchmark tree; each a fresh process (hyperfine), then the
 # same checkpoint as a second call in one session. Prints a markdown table.
 #   bench/startup.sh [WORKDIR (default /var/tmp/psbench)] [RUNS (default 10)]
-# Needs the module built (dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build) and hyperfine (apt).
+# Needs the module built as it ships (dotnet tool restore && dotnet pwsh ./build.ps1 -Task Build -Configuration Release)
+# and hyperfine (apt).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$(cd "$repo/.." && pwd)/shared}

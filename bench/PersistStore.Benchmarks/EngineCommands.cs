@@ -54,6 +54,10 @@ public static class EngineCommands
                 var (blobs, seconds) = StoreFloor.Write(backend, int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 2);
                 Console.WriteLine($"stored {blobs} blobs in {seconds:F2} s (writes only), {timer.Elapsed.TotalSeconds:F2} s in all");
                 return 0;
+            case "ps-listings-to-packs":   // ps-listings-to-packs <copy of a store> <run (unused)>: see ListingsInPacks
+                var (listings, packs) = ListingsInPacks.Move(backend, SqliteStore.IndexFile(store));
+                Console.WriteLine($"moved {listings} listings into {packs} packs, {timer.Elapsed.TotalSeconds:F2} s");
+                return 0;
             case "ps-warmup":   // loads what every step loads (runtime, engine, SQLite) and does nothing
                 Console.WriteLine($"store format {backend.FormatVersion}, {runs.Query(new PersistStore.Engine.Model.RunFilter()).Count} runs");
                 return 0;
