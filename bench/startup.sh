@@ -16,7 +16,7 @@ module="$repo/out/PersistStore/PersistStore.psd1"
 mkdir -p "$work"
 [ -d "$work/pristine" ] || python3 "$shared/bench/gen_data.py" "$work/pristine" --seed 1 >/dev/null
 store="$work/startup.pstore"
-rm -f "$store"*
+rm -rf "$store"
 "$pwsh" -NoProfile -c "Import-Module '$module'; New-Run bench -Path '$work/pristine' -Store '$store' | Out-Null; New-Checkpoint bench -Store '$store' | Out-Null"
 cd "$repo"   # dotnet pwsh finds the local tool manifest from here
 hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$work/startup.md" \
