@@ -24,6 +24,20 @@ public static class EngineCommands
     {
         var timer = Stopwatch.StartNew();
         string store = args[1], run = args[2];
+        if (args[0] == "ps-cdc")   // ps-cdc <unused> <unused> <MiB>: FastCDC cut points over random bytes in memory (no hashing)
+        {
+            var data = new byte[int.Parse(args[3]) << 20];
+            new Random(1).NextBytes(data);
+            var cdc = new PersistStore.Engine.Chunking.FastCdc();
+            for (int round = 0; round < 4; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                int chunks = 0;
+                for (int at = 0; at < data.Length; chunks++) at += cdc.Cut(data.AsSpan(at));
+                Console.WriteLine($"{chunks} chunks, {data.Length / clock.Elapsed.TotalSeconds / 1e6:F0} MB/s");
+            }
+            return 0;
+        }
         if (args[0] == "ps-pack-floor")   // ps-pack-floor <folder> <run (unused)> <MiB> <pack MiB>: the same writes into pack files
         {
             var (count, packs, took) = StoreFloor.WritePacks(store, int.Parse(args[3]), int.Parse(args[4]));

@@ -29,6 +29,30 @@ public class ChunkingTests
         Assert.Equal(data, joined);
     }
 
+    /// <summary>
+    /// The cut points are part of the store format (a chunk's id is the hash of its bytes): any change to FastCDC,
+    /// its gear table or its masks would silently end deduplication against every existing store. Pinned here.
+    /// </summary>
+    [Fact]
+    public void CutPointsAreThoseOfTheStoreFormat()
+    {
+        var random = Sizes(TestFiles.RandomBytes(8 * 1024 * 1024, 11));
+        var text = Sizes(TestFiles.TextBytes(8 * 1024 * 1024, 12));
+        Assert.Equal(new[]
+        {
+            276763, 353213, 299347, 290744, 265965, 443781, 279428, 272162, 301616,
+            272123, 330704, 367797, 262923, 281708, 394462, 364195, 295961, 293204,
+            423578, 281060, 345502, 270583, 288642, 334268, 245802, 416918, 136159,
+        }, random);
+        Assert.Equal(new[]
+        {
+            160914, 331746, 332091, 426132, 78428, 270675, 308356, 275174, 309949,
+            162403, 362428, 260892, 336881, 142951, 288204, 170520, 330375, 295369,
+            283877, 263663, 305920, 319754, 241395, 142352, 304652, 168460, 225739,
+            439116, 362364, 248607, 239221,
+        }, text);
+    }
+
     [Fact]
     public void ChunkingIsDeterministicAndSmallFilesAreOneChunk()
     {
