@@ -74,6 +74,31 @@ public class ChunkingTests
         Assert.True(before.Length >= 30, $"only {before.Length} chunks");
     }
 
+    /// <summary>
+    /// On Linux the system's liblz4 encodes (every Debian, Ubuntu and RHEL-family machine has it: systemd depends on
+    /// it); its blocks decode with the managed codec, and the managed encoder's decode the same. Stated, not skipped.
+    /// </summary>
+    [Fact]
+    public void TheSystemsLz4EncodesOnLinuxAndEitherCodecDecodesTheOther()
+    {
+        bool present = new[] { "/usr/lib/x86_64-linux-gnu/liblz4.so.1", "/usr/lib/aarch64-linux-gnu/liblz4.so.1", "/usr/lib64/liblz4.so.1", "/lib64/liblz4.so.1" }.Any(File.Exists);
+        Assert.Equal(OperatingSystem.IsLinux() && present, NativeLz4.IsAvailable);
+        if (!NativeLz4.IsAvailable) return;
+        var text = TestFiles.TextBytes(300_000, 3);
+        var native = new byte[text.Length];
+        int nativeLength = NativeLz4.Encode(text, native);
+        Assert.InRange(nativeLength, 1, text.Length / 2);
+        var decoded = new byte[text.Length];
+        Assert.Equal(text.Length, K4os.Compression.LZ4.LZ4Codec.Decode(native.AsSpan(0, nativeLength), decoded));
+        Assert.Equal(text, decoded);
+        var blob = BlobCodec.Encode(text);   // the codec's own choice: the native encoder, read back by the codec
+        Assert.Equal(BlobCodecKind.Lz4, blob.Codec);
+        Assert.Equal(nativeLength, blob.Length);
+        Assert.Equal(text, Decode(blob.Id, blob.PlainSize, blob.Codec, blob.Bytes.ToArray()));
+        var noise = TestFiles.RandomBytes(100_000, 4);
+        Assert.Equal(0, NativeLz4.Encode(noise, new byte[noise.Length]));   // does not fit: stored raw
+    }
+
     [Fact]
     public void BlobsCompressWhenItHelpsAndVerifyOnRead()
     {

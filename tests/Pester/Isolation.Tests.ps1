@@ -35,3 +35,22 @@ New-Checkpoint a -Store `$s -ErrorAction SilentlyContinue | Out-Null
         $r.Lines | Should -Contain 'loaded: 8.0.34.0 default=True'
     }
 }
+
+Describe 'The system LZ4 library' {
+    It 'encodes chunks on Linux, loaded through the module''s own load context, and what it stores reads back' -Skip:(-not $IsLinux) {
+        $store = New-TestStorePath 'lz4'
+        $data = New-Item -ItemType Directory (Join-Path $TestDrive "lz4-$([guid]::NewGuid().ToString('N'))")
+        Set-Content (Join-Path $data 'text.txt') ((1..20000 | ForEach-Object { "line $_ of a compressible file" }) -join "`n")
+        $r = Invoke-TestPwsh @"
+`$ErrorActionPreference = 'Stop'
+'before: ' + [bool](Select-String -Path /proc/`$PID/maps -Pattern 'liblz4' -Quiet)
+New-Run t -Path '$data' -Store '$store' | New-Checkpoint | Out-Null
+'after: ' + [bool](Select-String -Path /proc/`$PID/maps -Pattern 'liblz4' -Quiet)
+Export-Checkpoint t -Destination '$data-out' -Store '$store' | Out-Null
+'same: ' + ((Get-FileHash '$data/text.txt').Hash -eq (Get-FileHash '$data-out/text.txt').Hash)
+'stored: ' + ((Get-PersistStore -Store '$store').StoredBytes -lt (Get-Item '$data/text.txt').Length / 2)
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.Stderr
+        $r.Lines | Should -Be 'before: False', 'after: True', 'same: True', 'stored: True'
+    }
+}

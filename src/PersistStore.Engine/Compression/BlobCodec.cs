@@ -63,7 +63,9 @@ namespace PersistStore.Engine.Compression
         public static EncodedBlob Encode(ReadOnlySpan<byte> plain, BlobId id)
         {
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, plain.Length));
-            int encoded = plain.Length == 0 ? -1 : LZ4Codec.Encode(plain, buffer, LZ4Level.L00_FAST);
+            int encoded = plain.Length == 0 ? -1
+                : NativeLz4.IsAvailable ? NativeLz4.Encode(plain, buffer.AsSpan(0, plain.Length))
+                : LZ4Codec.Encode(plain, buffer, LZ4Level.L00_FAST);
             if (encoded > 0 && encoded < plain.Length)
                 return EncodedBlob.Pooled(id, plain.Length, BlobCodecKind.Lz4, buffer, encoded);
             plain.CopyTo(buffer);
