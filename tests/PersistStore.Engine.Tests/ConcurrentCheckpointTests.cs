@@ -76,12 +76,7 @@ public sealed class ConcurrentCheckpointTests : IDisposable
 
     private Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CrashTests.WorkerDll);
-        info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add(_store.PathOnDisk);
-        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
-        var p = Process.Start(info)!;
+        var p = Process.Start(CrashTests.WorkerStart(_store.PathOnDisk, args))!;
         p.OutputDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
         return p;

@@ -39,16 +39,22 @@ public class CrashTests : IDisposable
 
     internal static string WorkerDll => Path.Combine(RepoPaths.Output("tests/PersistStore.CrashWorker"), "PersistStore.CrashWorker.dll");
 
-    /// <summary>Starts the worker, waits until it has opened the store, lets it work for a random time, kills it.</summary>
-    /// <summary>Starts the worker and kills it the moment it prints the given line.</summary>
-    private void KillAfter(string signal, params string[] args)
+    /// <summary>The worker running one command on a store: `worker command store rest...`, its output redirected.</summary>
+    internal static ProcessStartInfo WorkerStart(string store, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(WorkerDll);
         info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add(_store.PathOnDisk);
+        info.ArgumentList.Add(store);
         foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
-        using var worker = Process.Start(info)!;
+        return info;
+    }
+
+    /// <summary>Starts the worker, waits until it has opened the store, lets it work for a random time, kills it.</summary>
+    /// <summary>Starts the worker and kills it the moment it prints the given line.</summary>
+    private void KillAfter(string signal, params string[] args)
+    {
+        using var worker = Process.Start(WorkerStart(_store.PathOnDisk, args))!;
         var stderr = worker.StandardError.ReadToEndAsync();
         string? line;
         while ((line = worker.StandardOutput.ReadLine()) != null && line != signal) { }
@@ -61,12 +67,7 @@ public class CrashTests : IDisposable
 
     private static void StartAndKillOn(string store, Random random, int maxDelayMs, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(WorkerDll);
-        info.ArgumentList.Add(args[0]);
-        info.ArgumentList.Add(store);
-        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
-        using var worker = Process.Start(info)!;
+        using var worker = Process.Start(WorkerStart(store, args))!;
         var stderr = worker.StandardError.ReadToEndAsync();
         string? line = worker.StandardOutput.ReadLine();
         if (line != "ready")

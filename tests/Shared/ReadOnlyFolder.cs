@@ -20,26 +20,17 @@ public sealed class ReadOnlyFolder : IDisposable
 
     public string Path { get; }
 
-    public static ReadOnlyFolder Create(string parent)
-    {
-        string path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "read-only")).FullName;
-        if (Environment.UserName != "root")
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            return new ReadOnlyFolder(path, false);
-        }
-        Run("mount", $"-t tmpfs -o ro,size=1m persiststore-test \"{path}\"");
-        return new ReadOnlyFolder(path, true);
-    }
+    public static ReadOnlyFolder Create(string parent) => Make(parent, source: null);
 
     /// <summary>A read-only folder holding a copy of <paramref name="source"/> (under the source's own name).</summary>
-    public static ReadOnlyFolder Holding(string parent, string source)
+    public static ReadOnlyFolder Holding(string parent, string source) => Make(parent, source);
+
+    private static ReadOnlyFolder Make(string parent, string? source)
     {
         string path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "read-only")).FullName;
         bool root = Environment.UserName == "root";
-        if (root) Run("mount", $"-t tmpfs -o size=64m persiststore-test \"{path}\"");
-        string copy = System.IO.Path.Combine(path, System.IO.Path.GetFileName(source));
-        Run("cp", $"-a \"{source}\" \"{copy}\"");
+        if (root) Run("mount", $"-t tmpfs -o size={(source == null ? 1 : 64)}m persiststore-test \"{path}\"");
+        if (source != null) Run("cp", $"-a \"{source}\" \"{System.IO.Path.Combine(path, System.IO.Path.GetFileName(source))}\"");
         if (root) Run("mount", $"-o remount,ro \"{path}\"");
         else Run("chmod", $"-R a-w \"{path}\"");
         return new ReadOnlyFolder(path, root);

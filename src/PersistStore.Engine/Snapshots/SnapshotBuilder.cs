@@ -149,8 +149,7 @@ namespace PersistStore.Engine.Snapshots
                                 // One chunk: read here. Handing each small file to a reader cost more than reading
                                 // it (many small files: two thread hand-offs per file, most of the system time
                                 // spent in sched_yield); the walkers run on every core anyway.
-                                folder.Chunks[i] = _chunker!.Chunk(child, stop);
-                                Advance(1, child.Size, read: true);
+                                Read(folder, i, stop);
                                 break;
                             }
                             folder.AddPending();
@@ -231,17 +230,22 @@ namespace PersistStore.Engine.Snapshots
             return _store.Read(r => ids.ToDictionary(id => id, id => TreeStore.Load(r, id)), stop);
         }
 
+        /// <summary>Reads one file of a folder into its chunk ids (unless the checkpoint is refused already).</summary>
+        private void Read(FolderNode folder, int index, CancellationToken stop)
+        {
+            var file = folder.Entries[index];
+            if (!Failed) folder.Chunks[index] = _chunker!.Chunk(file, stop);
+            Advance(1, file.Size, read: true);
+        }
+
         private void ReadQueued(CancellationTokenSource stop)
         {
             try
             {
                 foreach (var queued in _queue.GetConsumingEnumerable(stop.Token))
                 {
-                    var (folder, index) = (queued.Folder, queued.Index);
-                    var file = folder.Entries[index];
-                    if (!Failed) folder.Chunks[index] = _chunker!.Chunk(file, stop.Token);
-                    Advance(1, file.Size, read: true);
-                    Settle(folder);
+                    Read(queued.Folder, queued.Index, stop.Token);
+                    Settle(queued.Folder);
                 }
             }
             catch

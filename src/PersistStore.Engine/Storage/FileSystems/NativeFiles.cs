@@ -14,7 +14,7 @@ namespace PersistStore.Engine.Storage.FileSystems
     internal static class NativeFiles
     {
         private const int W_OK = 2;
-        private const int EEXIST = 17, EROFS = 30;   // the same on Linux and macOS
+        private const int EEXIST = 17;   // the same on Linux and macOS
 
         [DllImport("libc", SetLastError = true)]
         private static extern int access(byte[] path, int mode);
@@ -36,7 +36,7 @@ namespace PersistStore.Engine.Storage.FileSystems
             if (IsWindows)
                 return Directory.Exists(path) || (File.GetAttributes(path) & FileAttributes.ReadOnly) == 0 ? null : $"read-only for {Environment.UserName}";
             if (access(Native(path), W_OK) == 0) return null;
-            return Marshal.GetLastWin32Error() == EROFS ? "on a read-only file system" : $"read-only for {Environment.UserName}";
+            return Marshal.GetLastWin32Error() == WriteErrors.ReadOnlyFileSystem ? "on a read-only file system" : $"read-only for {Environment.UserName}";
         }
 
         /// <summary>Gives <paramref name="existing"/> the name <paramref name="created"/>; false when that name is taken.</summary>

@@ -7,7 +7,7 @@ namespace PersistStore.Engine.Storage.FileSystems
     internal static class WriteErrors
     {
         // EROFS on Linux and macOS: .NET reports a read-only file system as a plain IOException with the errno.
-        private const int ReadOnlyFileSystem = 30;
+        internal const int ReadOnlyFileSystem = 30;
 
         public static bool IsNotWritable(Exception e) =>
             e is UnauthorizedAccessException || (e is IOException && !(e is FileNotFoundException) && e.HResult == ReadOnlyFileSystem);

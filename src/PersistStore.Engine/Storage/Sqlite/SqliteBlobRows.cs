@@ -53,13 +53,6 @@ namespace PersistStore.Engine.Storage.Sqlite
             return (count, bytes);
         }
 
-        public static void ForEach(SqliteDb db, Action<BlobId, long> visit)
-        {
-            using var cmd = db.Command("SELECT id, length(data) FROM blobs");
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) visit(new BlobId((byte[])r[0]), r.GetInt64(1));
-        }
-
         public static bool Read(SqliteDb db, BlobId id, StoredBlobHandler handle)
         {
             var stmt = db.Raw("SELECT plain_size, codec, data FROM blobs WHERE id = ?1");

@@ -28,13 +28,6 @@ namespace PersistStore.Engine.Storage.Sqlite
             finally { raw.sqlite3_reset(stmt); }
         }
 
-        public static void ForEach(SqliteDb db, Action<BlobId, long> visit)
-        {
-            using var cmd = db.Command("SELECT id, length FROM chunks");
-            using var r = cmd.ExecuteReader();
-            while (r.Read()) visit(new BlobId((byte[])r[0]), r.GetInt64(1));
-        }
-
         public static bool Exists(SqliteDb db, BlobId id)
         {
             var stmt = db.Raw("SELECT 1 FROM chunks WHERE id = ?1");

@@ -57,10 +57,15 @@ namespace PersistStore.Engine.Storage.Sqlite
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public IReadOnlyList<BlobId> RootTrees() => SqliteCheckpointRows.RootTrees(_db);
 
+        /// <summary>Listings (rows, their stored bytes inline) and chunks (their length in a pack).</summary>
         public void ForEachBlob(Action<BlobId, long> visit)
         {
-            SqliteBlobRows.ForEach(_db, visit);
-            SqliteChunkRows.ForEach(_db, visit);
+            foreach (var sql in new[] { "SELECT id, length(data) FROM blobs", "SELECT id, length FROM chunks" })
+            {
+                using var cmd = _db.Command(sql);
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) visit(new BlobId((byte[])r[0]), r.GetInt64(1));
+            }
         }
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
         public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
