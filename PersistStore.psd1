@@ -22,6 +22,7 @@
         'Remove-RunTag'
         'Get-RunHistory'
         'New-Checkpoint'
+        'Remove-Checkpoint'
         'Get-Checkpoint'
         'Compare-Checkpoint'
         'Export-Checkpoint'

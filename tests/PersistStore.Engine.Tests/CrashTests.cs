@@ -11,6 +11,7 @@ using PersistStore.Engine.Model;
 using PersistStore.Engine.Runs;
 using PersistStore.Engine.Snapshots;
 using PersistStore.Engine.Storage;
+using PersistStore.Engine.Storage.Sqlite;
 using PersistStore.Engine.Trees;
 using PersistStore.Tests.Shared;
 using Xunit;
@@ -146,7 +147,7 @@ public class CrashTests : IDisposable
                 : Directory.Exists(store) ? "done" : "swapping");
             Storage.Sqlite.SqliteUpgrade.Upgrade(store, null, new StoreOpenOptions());
             var backend = Storage.Sqlite.SqliteStore.Open(store, new StoreOpenOptions());
-            Assert.Equal(4, backend.FormatVersion);
+            Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
             var runs = new RunService(backend);
             foreach (var expected in manifest.GetProperty("checkpoints").EnumerateArray())
             {

@@ -55,7 +55,7 @@ public class SqliteStoreTests
         Assert.Equal(SqliteSchema.LatestVersion, backend.FormatVersion);
         Assert.Equal("wal", Query(store.IndexOnDisk, "PRAGMA journal_mode"));
         Assert.Equal((long)SqliteSchema.ApplicationId, Query(store.IndexOnDisk, "PRAGMA application_id"));
-        Assert.Equal("4", Query(store.IndexOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        Assert.Equal(SqliteSchema.LatestVersion.ToString(), Query(store.IndexOnDisk, "SELECT value FROM store_meta WHERE key = 'format_version'"));
         Assert.True(Directory.Exists(Path.Combine(store.PathOnDisk, "packs")));
         Assert.Equal("CreateStore", Query(store.IndexOnDisk, "SELECT operation FROM history WHERE id = 1"));
         Assert.Equal(1L, backend.Read(r => r.Summarize()).HistoryEntries);
@@ -192,6 +192,31 @@ public class SqliteStoreTests
         var locks = new Locking.LockService(upgraded, new Identity.Caller(new Locking.LockSession(Locking.LockOwner.NewSession())));
         Assert.Equal("old", locks.Enter(Runs.RunRef.Parse("old"), null, null).RunName);
         Assert.Equal(1L, Query(store.IndexOnDisk, "SELECT COUNT(*) FROM runs"));
+    }
+
+    [Fact]
+    public void AFormatFourFolderIsUpgradedInPlaceAndItsCheckpointsStillExport()
+    {
+        using var store = new TestStore();
+        // Format 4 is format 5 without its two maintenance tables: a store made now, with those taken away.
+        var current = store.Open();
+        string work = Directory.CreateDirectory(Path.Combine(store.Folder, "work")).FullName;
+        TestFiles.Sample(work);
+        new Runs.RunService(current).Create(new Runs.NewRunRequest { Name = "old", Path = work });
+        var taken = new Checkpoints.CheckpointService(current).Create(Runs.RunRef.Parse("old"), null);
+        SqliteConnection.ClearAllPools();
+        Execute(store.IndexOnDisk, "DROP TABLE blob_marks; DROP TABLE checkpoint_numbers; UPDATE store_meta SET value = '4' WHERE key = 'format_version'; PRAGMA user_version = 4");
+        SqliteConnection.ClearAllPools();
+        Assert.Equal("StoreUpgradeRequired", Assert.Throws<StoreFormatException>(() => store.Open(create: false)).ErrorId);
+
+        var result = SqliteUpgrade.Upgrade(store.PathOnDisk, null, new StoreOpenOptions());
+        Assert.Equal((4, 5), (result.From, result.To));
+        Assert.Equal("4", Query(result.BackupPath!, "SELECT value FROM store_meta WHERE key = 'format_version'"));
+        var upgraded = store.Open(create: false);
+        string target = Path.Combine(store.Folder, "export");
+        new Checkpoints.RestoreService(upgraded).Export(taken, target);
+        Assert.Equal(DirectoryImage.Capture(work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
+        Assert.Equal(2, new Checkpoints.CheckpointService(upgraded).Create(Runs.RunRef.Parse("old"), null).Number);
     }
 
     [Fact]

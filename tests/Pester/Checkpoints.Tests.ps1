@@ -181,6 +181,57 @@ Describe 'Invoke-RunRevert' {
     }
 }
 
+Describe 'Remove-Checkpoint' {
+    BeforeEach {
+        $script:dir = Initialize-CheckpointedRun
+        foreach ($n in 2..4) { Set-Content (Join-Path $dir 'app.conf') "mode = $n"; New-Checkpoint work -Message "v$n" | Out-Null }
+        Set-RunTag work -Tag release | Out-Null
+        New-Checkpoint work -Message 'v5' | Out-Null
+    }
+
+    It 'refuses an empty policy before touching anything' {
+        { Remove-Checkpoint work -KeepLast 0 -KeepWithin 0 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'RetentionPolicyEmpty,*'
+        { Remove-Checkpoint work -KeepDaily -2 -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+        @(Get-Checkpoint work).Count | Should -Be 5
+    }
+
+    It 'lists the whole plan with the rules under -WhatIf and removes nothing' {
+        $plan = Remove-Checkpoint work -KeepLast 2 -WhatIf
+        $plan.Number | Should -Be 5, 4, 3, 2, 1
+        $plan.Action | Should -Be 'Keep', 'Keep', 'Remove', 'Remove', 'Remove'
+        $plan[0].Reasons | Should -Be 'newest', 'KeepLast'
+        $plan.Removed | Should -Not -Contain $true
+        @(Get-Checkpoint work).Count | Should -Be 5
+    }
+
+    It 'removes what the policy does not keep, logs it, and never gives a number again' {
+        $out = Remove-Checkpoint work -KeepLast 1 -KeepTag release -Confirm:$false
+        ($out | Where-Object Removed).Number | Should -Be 4, 3, 2, 1
+        (Get-Checkpoint work).Number | Should -Be 5
+        (Get-RunHistory -Run work -Last 1).Details | Should -BeLike 'removed checkpoints 1, 2, 3, 4 (policy KeepLast 1; KeepTag release); kept 5'
+        Remove-Checkpoint work -Checkpoint 5 -Confirm:$false | Out-Null
+        (New-Checkpoint work).Number | Should -Be 6
+    }
+
+    It 'removes piped checkpoints by number, and an unknown number removes nothing' {
+        Get-Checkpoint work | Where-Object Message -in 'v2', 'v3' | Remove-Checkpoint -Confirm:$false | Out-Null
+        (Get-Checkpoint work).Number | Should -Be 1, 4, 5
+        Remove-Checkpoint work -Checkpoint 1, 9 -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'CheckpointNotFound,*'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        (Get-Checkpoint work).Number | Should -Be 1, 4, 5
+    }
+
+    It 'applies one policy to every piped run' {
+        $other = New-TrackedRun other
+        1..3 | ForEach-Object { New-Checkpoint other | Out-Null }
+        $out = Get-Run | Remove-Checkpoint -KeepLast 1 -Confirm:$false
+        ($out | Where-Object Removed | Group-Object RunName | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Count)" }) | Should -Be 'other=2', 'work=4'
+        (Get-Checkpoint work).Number | Should -Be 5
+        (Get-Checkpoint other).Number | Should -Be 3
+    }
+}
+
 Describe 'Damage messages' {
     It 'name only commands that exist' {
         $folder = Get-TestModuleFolder

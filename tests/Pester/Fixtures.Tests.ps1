@@ -57,7 +57,7 @@ Describe 'Update-PersistStore with the format fixtures' {
         $info = Update-PersistStore -Store $copy -Confirm:$false -Verbose 4>&1
         $verbose = $info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $store = $info | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $store.FormatVersion | Should -Be 4
+        $store.FormatVersion | Should -Be 5
         $store.Packs | Should -BeGreaterThan 0
         Test-Path $copy -PathType Container | Should -BeTrue
         $backup = Get-ChildItem $TestDrive -Filter "$Name.format$($manifest.format)-*.pstore"
@@ -75,7 +75,7 @@ Describe 'Update-PersistStore with the format fixtures' {
         (Get-RunHistory -Store $copy -Last 1).Operation | Should -Be 'UpgradeStore'
 
         # Once more: nothing to do, nothing logged, no second backup.
-        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be 4
+        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be 5
         @(Get-RunHistory -Store $copy).Count | Should -Be ($manifest.historyEntries + 1)
         @(Get-ChildItem $TestDrive -Filter "$Name.format*").Count | Should -Be 1
 

@@ -65,7 +65,7 @@ namespace PersistStore.Engine.Checkpoints
             {
                 var latest = w.LatestCheckpoint(now.Id);
                 if (reuseUnchanged && latest != null && latest.RootTree.Equals(snapshot.RootTree) && latest.SameLabelsAs(now)) return latest;
-                int number = (latest?.Number ?? 0) + 1;
+                int number = w.LastCheckpointNumber(now.Id) + 1;   // never a removed checkpoint's number
                 var checkpoint = new CheckpointRecord
                 {
                     RunId = now.Id, RunName = now.Name, Number = number, Kind = kind, Message = message, CreatedAt = time,

@@ -41,4 +41,17 @@ namespace PersistStore.Engine.Model
     }
 
     public enum BlobKind : byte { Chunk = 0, Tree = 1 }
+
+    /// <summary>
+    /// Why a blob is marked: writers treat a marked blob as absent (they store its content again, which clears the
+    /// mark), so a checkpoint taken after the mark never depends on it.
+    /// </summary>
+    public enum BlobMark : byte
+    {
+        /// <summary>No checkpoint referenced it when Optimize-PersistStore looked; deleted once the writers that
+        /// started before the mark have finished, unless one of them referenced it.</summary>
+        Unreferenced = 1,
+        /// <summary>A read found its bytes damaged or its pack missing.</summary>
+        Damaged = 2,
+    }
 }

@@ -53,6 +53,8 @@ namespace PersistStore.Engine.Storage
         bool ReadBlob(BlobId id, StoredBlobHandler handle);
         IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null);
         CheckpointRecord? LatestCheckpoint(Guid runId);
+        /// <summary>The highest checkpoint number the run has ever given, removed checkpoints included (0 for none).</summary>
+        int LastCheckpointNumber(Guid runId);
         /// <summary>The root listing of every checkpoint of every run, each once.</summary>
         IReadOnlyList<BlobId> RootTrees();
         /// <summary>Every blob the store holds (chunks and listings) with its stored bytes.</summary>
@@ -76,6 +78,9 @@ namespace PersistStore.Engine.Storage
         /// returns how many were new and their encoded bytes.</summary>
         (int Count, long Bytes) IndexPack(Packs.PackInfo pack);
         void InsertCheckpoint(CheckpointRecord checkpoint);
+        /// <summary>Deletes the run's checkpoints with these numbers (their tags and properties with them); their
+        /// numbers are not given again. Returns how many existed.</summary>
+        int DeleteCheckpoints(Guid runId, IReadOnlyCollection<int> numbers);
 
         /// <summary>Inserts the run's lock, replacing whatever lock row the run had.</summary>
         void PutLock(RunLock runLock);

@@ -62,6 +62,14 @@ namespace PersistStore.Infrastructure
             }
         }
 
+        /// <summary>Whether ShouldProcess will prompt: -Confirm, or $ConfirmPreference at or below a High impact.</summary>
+        private protected bool ConfirmRequested =>
+            MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) ? ((SwitchParameter)c).IsPresent
+                : GetVariableValue("ConfirmPreference") is not ConfirmImpact preference || preference != ConfirmImpact.None;
+
+        private protected bool WhatIfRequested =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
+
         private protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         private protected static Engine.Runs.RunRef ToRunRef(RunIdentity run) => Engine.Runs.RunRef.Parse(run.Value);

@@ -14,7 +14,7 @@ namespace PersistStore.Engine.Storage.Sqlite
     {
         private const long DefaultCacheKiB = SqliteStore.CacheKiB;
 
-        public static ISet<BlobId> Existing(SqliteDb db, IReadOnlyCollection<BlobId> ids)
+        public static HashSet<BlobId> Existing(SqliteDb db, IReadOnlyCollection<BlobId> ids)
         {
             var found = new HashSet<BlobId>();
             using var cmd = db.Command("SELECT 1 FROM blobs WHERE id = $id", ("$id", null));
@@ -31,26 +31,34 @@ namespace PersistStore.Engine.Storage.Sqlite
         private static (int Count, long Bytes) PutAll(SqliteDb db, IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs)
         {
             var stmt = db.Raw("INSERT OR IGNORE INTO blobs (id, kind, plain_size, codec, data) VALUES (?1, ?2, ?3, ?4, ?5)");
+            // A marked row (damaged, or unreferenced and waiting for deletion) takes the bytes just encoded and loses its mark.
+            var replace = db.Raw("UPDATE blobs SET kind = ?2, plain_size = ?3, codec = ?4, data = ?5 WHERE id = ?1");
+            bool marks = SqliteBlobMarks.Any(db);
             int count = 0;
             long bytes = 0;
             foreach (var (blob, kind) in blobs)
             {
-                try
-                {
-                    raw.sqlite3_bind_blob(stmt, 1, blob.Id.Bytes);
-                    raw.sqlite3_bind_int(stmt, 2, (int)kind);
-                    raw.sqlite3_bind_int(stmt, 3, blob.PlainSize);
-                    raw.sqlite3_bind_int(stmt, 4, (int)blob.Codec);
-                    raw.sqlite3_bind_blob(stmt, 5, blob.Bytes);
-                    int rc = raw.sqlite3_step(stmt);
-                    if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db.Connection.Handle);
-                    if (raw.sqlite3_changes(db.Connection.Handle) == 0) continue;   // already stored
-                }
-                finally { raw.sqlite3_reset(stmt); }
+                if (!Store(db, stmt, blob, kind) && !(marks && SqliteBlobMarks.Clear(db, blob.Id) && Store(db, replace, blob, kind))) continue;   // already stored
                 count++;
                 bytes += blob.Length;
             }
             return (count, bytes);
+        }
+
+        private static bool Store(SqliteDb db, sqlite3_stmt stmt, EncodedBlob blob, BlobKind kind)
+        {
+            try
+            {
+                raw.sqlite3_bind_blob(stmt, 1, blob.Id.Bytes);
+                raw.sqlite3_bind_int(stmt, 2, (int)kind);
+                raw.sqlite3_bind_int(stmt, 3, blob.PlainSize);
+                raw.sqlite3_bind_int(stmt, 4, (int)blob.Codec);
+                raw.sqlite3_bind_blob(stmt, 5, blob.Bytes);
+                int rc = raw.sqlite3_step(stmt);
+                if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db.Connection.Handle);
+                return raw.sqlite3_changes(db.Connection.Handle) > 0;
+            }
+            finally { raw.sqlite3_reset(stmt); }
         }
 
         public static bool Read(SqliteDb db, BlobId id, StoredBlobHandler handle)

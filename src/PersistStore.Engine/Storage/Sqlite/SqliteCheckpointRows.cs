@@ -36,6 +36,23 @@ namespace PersistStore.Engine.Storage.Sqlite
             return max == null ? null : Query(db, runId, Convert.ToInt32(max, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
         }
 
+        public static int LastNumber(SqliteDb db, Guid runId) =>
+            Convert.ToInt32(db.Scalar(@"SELECT MAX(n) FROM (SELECT MAX(number) AS n FROM checkpoints WHERE run_id = $run
+                                        UNION ALL SELECT last FROM checkpoint_numbers WHERE run_id = $run)", ("$run", runId.ToString("D"))) ?? 0,
+                System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>Deletes checkpoints (tags and properties cascade); the highest number given is kept in checkpoint_numbers first.</summary>
+        public static int Delete(SqliteDb db, Guid runId, IReadOnlyCollection<int> numbers)
+        {
+            string run = runId.ToString("D");
+            db.Execute(@"INSERT INTO checkpoint_numbers (run_id, last) VALUES ($run, $last)
+                         ON CONFLICT(run_id) DO UPDATE SET last = MAX(last, excluded.last)", ("$run", run), ("$last", LastNumber(db, runId)));
+            int deleted = 0;
+            foreach (int n in numbers)
+                deleted += db.Execute("DELETE FROM checkpoints WHERE run_id = $run AND number = $n", ("$run", run), ("$n", n));
+            return deleted;
+        }
+
         public static IReadOnlyList<BlobId> RootTrees(SqliteDb db)
         {
             var trees = new List<BlobId>();

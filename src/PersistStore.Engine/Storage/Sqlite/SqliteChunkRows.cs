@@ -28,22 +28,13 @@ namespace PersistStore.Engine.Storage.Sqlite
             finally { raw.sqlite3_reset(stmt); }
         }
 
-        public static bool Exists(SqliteDb db, BlobId id)
-        {
-            var stmt = db.Raw("SELECT 1 FROM chunks WHERE id = ?1");
-            try
-            {
-                raw.sqlite3_bind_blob(stmt, 1, id.Bytes);
-                int rc = raw.sqlite3_step(stmt);
-                if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW) SqliteException.ThrowExceptionForRC(rc, db.Connection.Handle);
-                return rc == raw.SQLITE_ROW;
-            }
-            finally { raw.sqlite3_reset(stmt); }
-        }
+        public static bool Exists(SqliteDb db, BlobId id) => SqliteBlobMarks.Step(db, "SELECT 1 FROM chunks WHERE id = ?1", id) == raw.SQLITE_ROW;
 
         /// <summary>
         /// Records a finished (durable) pack and indexes its chunks. A chunk the index already has (another writer
         /// stored it meanwhile) keeps its first place: its copy in this pack is unreferenced, for maintenance to reclaim.
+        /// A marked chunk (damaged, or unreferenced and waiting for deletion) moves here and loses its mark: this copy
+        /// was just written from the content it must decode to.
         /// </summary>
         public static (int Count, long Bytes) IndexPack(SqliteDb db, PackInfo pack, DateTime nowUtc)
         {
@@ -51,27 +42,35 @@ namespace PersistStore.Engine.Storage.Sqlite
                 ("$n", pack.Name), ("$l", pack.Length), ("$b", pack.Entries.Count), ("$t", nowUtc.Ticks));
             long packId = (long)db.Scalar("SELECT last_insert_rowid()")!;
             var stmt = db.Raw("INSERT OR IGNORE INTO chunks (id, pack, offset, length, plain_size, codec) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+            var move = db.Raw("UPDATE chunks SET pack = ?2, offset = ?3, length = ?4, plain_size = ?5, codec = ?6 WHERE id = ?1");
+            bool marks = SqliteBlobMarks.Any(db);
             int count = 0;
             long bytes = 0;
             foreach (var e in pack.Entries)
             {
-                try
-                {
-                    raw.sqlite3_bind_blob(stmt, 1, e.Id.Bytes);
-                    raw.sqlite3_bind_int64(stmt, 2, packId);
-                    raw.sqlite3_bind_int64(stmt, 3, e.Offset);
-                    raw.sqlite3_bind_int(stmt, 4, e.Length);
-                    raw.sqlite3_bind_int(stmt, 5, e.PlainSize);
-                    raw.sqlite3_bind_int(stmt, 6, (int)e.Codec);
-                    int rc = raw.sqlite3_step(stmt);
-                    if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db.Connection.Handle);
-                    if (raw.sqlite3_changes(db.Connection.Handle) == 0) continue;
-                }
-                finally { raw.sqlite3_reset(stmt); }
+                if (!Place(db, stmt, e, packId) && !(marks && SqliteBlobMarks.Clear(db, e.Id) && Place(db, move, e, packId))) continue;
                 count++;
                 bytes += e.Length;
             }
             return (count, bytes);
+        }
+
+        /// <summary>Runs the insert or move statement for one entry; true when it changed a row.</summary>
+        private static bool Place(SqliteDb db, sqlite3_stmt stmt, PackEntry e, long packId)
+        {
+            try
+            {
+                raw.sqlite3_bind_blob(stmt, 1, e.Id.Bytes);
+                raw.sqlite3_bind_int64(stmt, 2, packId);
+                raw.sqlite3_bind_int64(stmt, 3, e.Offset);
+                raw.sqlite3_bind_int(stmt, 4, e.Length);
+                raw.sqlite3_bind_int(stmt, 5, e.PlainSize);
+                raw.sqlite3_bind_int(stmt, 6, (int)e.Codec);
+                int rc = raw.sqlite3_step(stmt);
+                if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db.Connection.Handle);
+                return raw.sqlite3_changes(db.Connection.Handle) > 0;
+            }
+            finally { raw.sqlite3_reset(stmt); }
         }
     }
 }

@@ -140,6 +140,21 @@ namespace PersistStore.Engine.Storage.Sqlite
                     codec INTEGER NOT NULL) WITHOUT ROWID",
                 @"CREATE INDEX chunks_by_pack ON chunks (pack)",
             }),
+            // Maintenance. A marked blob is one writers must not deduplicate against: Optimize-PersistStore marks the
+            // unreferenced ones it will delete (mark 1) and reads mark the damaged ones (mark 2); a writer that meets
+            // such content stores it again, which clears the mark. Checkpoint numbers of a run are never reused,
+            // even when its latest checkpoint is removed: checkpoint_numbers keeps the highest number given.
+            new SchemaMigration(5, "blob marks for maintenance; checkpoint numbers never reused", new[]
+            {
+                @"CREATE TABLE blob_marks (
+                    id BLOB PRIMARY KEY,
+                    mark INTEGER NOT NULL,
+                    since INTEGER NOT NULL,
+                    detail TEXT) WITHOUT ROWID",
+                @"CREATE TABLE checkpoint_numbers (
+                    run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+                    last INTEGER NOT NULL) WITHOUT ROWID",
+            }),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;

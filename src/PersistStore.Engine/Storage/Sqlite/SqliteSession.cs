@@ -34,6 +34,7 @@ namespace PersistStore.Engine.Storage.Sqlite
         {
             var found = SqliteBlobRows.Existing(_db, ids);
             foreach (var id in ids) if (!found.Contains(id) && SqliteChunkRows.Exists(_db, id)) found.Add(id);
+            if (found.Count > 0 && SqliteBlobMarks.Any(_db)) found.RemoveWhere(id => SqliteBlobMarks.IsMarked(_db, id));
             return found;
         }
 
@@ -55,6 +56,8 @@ namespace PersistStore.Engine.Storage.Sqlite
         public (int Count, long Bytes) IndexPack(PackInfo pack) => SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
+        public int LastCheckpointNumber(Guid runId) => SqliteCheckpointRows.LastNumber(_db, runId);
+        public int DeleteCheckpoints(Guid runId, IReadOnlyCollection<int> numbers) => SqliteCheckpointRows.Delete(_db, runId, numbers);
         public IReadOnlyList<BlobId> RootTrees() => SqliteCheckpointRows.RootTrees(_db);
 
         /// <summary>Listings (rows, their stored bytes inline) and chunks (their length in a pack).</summary>

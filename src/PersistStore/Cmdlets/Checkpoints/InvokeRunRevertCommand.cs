@@ -52,12 +52,5 @@ namespace PersistStore.Commands
             });
         }
 
-        /// <summary>Whether ShouldProcess will prompt: -Confirm, or $ConfirmPreference at or below this cmdlet's High impact.</summary>
-        private bool ConfirmRequested =>
-            MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) ? ((SwitchParameter)c).IsPresent
-                : GetVariableValue("ConfirmPreference") is not ConfirmImpact preference || preference != ConfirmImpact.None;
-
-        private bool WhatIfRequested =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? ((SwitchParameter)w).IsPresent : GetVariableValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true };
     }
 }
