@@ -96,6 +96,8 @@ internal sealed class PausingAfterPacks : IStoreBackend
         public void ReadRange(string name, long offset, Span<byte> destination) => _inner.ReadRange(name, offset, destination);
         public System.Collections.Generic.IEnumerable<string> List() => _inner.List();
         public void Delete(string name) => _inner.Delete(name);
+        public System.Collections.Generic.IReadOnlyList<string> ListUnfinished() => _inner.ListUnfinished();
+        public void DeleteUnfinished(string id) => _inner.DeleteUnfinished(id);
         public void CloseIdle() => _inner.CloseIdle();
     }
 

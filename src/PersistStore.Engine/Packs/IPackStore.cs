@@ -27,6 +27,12 @@ namespace PersistStore.Engine.Packs
         /// <summary>Removes a pack; a missing one is not an error (another cleaner may have removed it).</summary>
         void Delete(string name);
 
+        /// <summary>Uploads never committed (their writer was killed, or is still writing): ids for DeleteUnfinished.</summary>
+        IReadOnlyList<string> ListUnfinished();
+
+        /// <summary>Removes an unfinished upload; a missing one is not an error.</summary>
+        void DeleteUnfinished(string id);
+
         /// <summary>Releases what is kept open between reads (file handles): the store calls it when no unit of work runs.</summary>
         void CloseIdle();
     }

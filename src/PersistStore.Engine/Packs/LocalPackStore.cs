@@ -75,6 +75,18 @@ namespace PersistStore.Engine.Packs
             }
         }
 
+        public IReadOnlyList<string> ListUnfinished() =>
+            Directory.Exists(Folder)
+                ? Directory.EnumerateFiles(Folder, PartialPrefix + "*.partial").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToList()!
+                : (IReadOnlyList<string>)Array.Empty<string>();
+
+        public void DeleteUnfinished(string id)
+        {
+            // Only what ListUnfinished names: a plain file name with the partial prefix, never a path.
+            if (!id.StartsWith(PartialPrefix, StringComparison.Ordinal) || id.IndexOfAny(new[] { '/', '\\' }) >= 0) return;
+            try { File.Delete(Path.Combine(Folder, id)); } catch (FileNotFoundException) { } catch (DirectoryNotFoundException) { }
+        }
+
         public void Delete(string name)
         {
             _readers.Close(name);

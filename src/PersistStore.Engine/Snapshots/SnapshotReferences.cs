@@ -17,19 +17,35 @@ namespace PersistStore.Engine.Snapshots
         public static HashSet<BlobId> Collect(IStoreReader reader, CancellationToken cancel = default)
         {
             var referenced = new HashSet<BlobId>();
+            Add(reader, reader.RootTrees(), referenced, cancel);
+            return referenced;
+        }
+
+        /// <summary>Adds to referenced every blob these root listings need that it lacks (a listing already in it
+        /// is not read again: its blobs are there too); returns the blobs added.</summary>
+        public static List<BlobId> Add(IStoreReader reader, IEnumerable<BlobId> roots, HashSet<BlobId> referenced, CancellationToken cancel = default)
+        {
+            var added = new List<BlobId>();
             var pending = new Stack<BlobId>();
-            foreach (var root in reader.RootTrees())
-                if (referenced.Add(root)) pending.Push(root);
+            foreach (var root in roots)
+                if (referenced.Add(root)) { added.Add(root); pending.Push(root); }
             while (pending.Count > 0)
             {
                 cancel.ThrowIfCancellationRequested();
                 foreach (var entry in TreeStore.Load(reader, pending.Pop()).Entries)
                 {
-                    if (entry.Kind == EntryKind.File) referenced.UnionWith(entry.Chunks);
-                    else if (entry.Kind == EntryKind.Directory && referenced.Add(entry.Subtree!.Value)) pending.Push(entry.Subtree.Value);
+                    if (entry.Kind == EntryKind.File)
+                    {
+                        foreach (var chunk in entry.Chunks) if (referenced.Add(chunk)) added.Add(chunk);
+                    }
+                    else if (entry.Kind == EntryKind.Directory && referenced.Add(entry.Subtree!.Value))
+                    {
+                        added.Add(entry.Subtree.Value);
+                        pending.Push(entry.Subtree.Value);
+                    }
                 }
             }
-            return referenced;
+            return added;
         }
     }
 }

@@ -57,11 +57,19 @@ namespace PersistStore.Engine.Storage
         int LastCheckpointNumber(Guid runId);
         /// <summary>The root listing of every checkpoint of every run, each once.</summary>
         IReadOnlyList<BlobId> RootTrees();
-        /// <summary>Every blob the store holds (chunks and listings) with its stored bytes.</summary>
-        void ForEachBlob(Action<BlobId, long> visit);
+        /// <summary>Every blob the store holds with its stored bytes and its pack (null for a listing, which is a row).</summary>
+        void ForEachBlob(Action<BlobId, long, string?> visit);
+        /// <summary>A store-wide setting or lease (store_meta); null when absent.</summary>
+        string? GetMeta(string key);
 
         RunLock? FindLock(Guid runId);
         IReadOnlyList<RunLock> ListLocks();
+
+        /// <summary>Every pack the index records, with the bytes and chunks of it the index still points to.</summary>
+        IReadOnlyList<PackRecord> ListPacks();
+        /// <summary>The chunks the index places in this pack, in pack order.</summary>
+        IReadOnlyList<Packs.PackEntry> ChunksInPack(string pack);
+        IReadOnlyList<(BlobId Id, BlobMark Mark, DateTime Since)> MarkedBlobs();
     }
 
     public interface IStoreWriter : IStoreReader
@@ -88,6 +96,28 @@ namespace PersistStore.Engine.Storage
         bool DeleteLock(Guid runId, Guid lockId);
         /// <summary>Extends the lease only if it is still this acquisition; false when it was lost or taken over.</summary>
         bool RenewLock(Guid runId, Guid lockId, DateTime renewedAt, DateTime expiresAt);
+
+        /// <summary>Sets (or with null removes) a store-wide setting or lease.</summary>
+        void SetMeta(string key, string? value);
+        /// <summary>Marks blobs that have no mark yet (writers store marked content again); returns how many.</summary>
+        int MarkBlobs(IEnumerable<BlobId> ids, BlobMark mark, DateTime sinceUtc, string? detail = null);
+        /// <summary>Clears these blobs' marks; returns how many had one.</summary>
+        int UnmarkBlobs(IEnumerable<BlobId> ids);
+        /// <summary>Deletes the listings and chunk index entries of those blobs that are still marked Unreferenced
+        /// since no later than markedBy (a writer that stored one again cleared its mark: it stays); returns what went,
+        /// with the listings' bytes (a chunk's bytes leave the disk only with its pack).</summary>
+        (int Listings, int Chunks, long Bytes) DeleteUnreferenced(IEnumerable<BlobId> ids, DateTime markedBy);
+        /// <summary>Records a durable pack written by a repack and points the index's entries of the chunks it holds at it.</summary>
+        int MoveChunks(Packs.PackInfo pack);
+        /// <summary>Removes the index rows of those packs no chunk points to any more; returns their names (the files go after the commit).</summary>
+        IReadOnlyList<string> DeleteEmptyPacks(IEnumerable<string> names);
+    }
+
+    /// <summary>A pack as the index records it, and how much of it the index still uses.</summary>
+    public sealed record PackRecord(string Name, long Length, int Blobs, DateTime CreatedAt, long LiveBytes, int LiveChunks)
+    {
+        /// <summary>Bytes of the pack no index entry uses: chunks no longer indexed, copies indexed elsewhere, and its trailer.</summary>
+        public long UnusedBytes => Length - LiveBytes;
     }
 
     /// <summary>How a backend is opened. Warn receives advisories (e.g. a store inside a sync folder).</summary>

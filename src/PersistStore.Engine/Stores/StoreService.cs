@@ -17,7 +17,7 @@ namespace PersistStore.Engine.Stores
         {
             var summary = r.Summarize();
             var referenced = SnapshotReferences.Collect(r, cancel);
-            r.ForEachBlob((id, bytes) =>
+            r.ForEachBlob((id, bytes, _) =>
             {
                 if (referenced.Contains(id)) return;
                 summary.UnreferencedChunks++;

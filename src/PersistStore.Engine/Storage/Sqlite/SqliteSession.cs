@@ -45,6 +45,12 @@ namespace PersistStore.Engine.Storage.Sqlite
             var place = SqliteChunkRows.Find(_db, id);
             if (place == null) return false;
             try { PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle); }
+            catch (PackMissingException)
+            {
+                var moved = MovedSince(id, place.Value.Pack);
+                if (moved == null) throw;
+                PackReader.ReadBlob(_store.Packs, moved.Value.Pack, moved.Value.Entry, handle);
+            }
             catch (StoreFormatException e) when (e.ErrorId == "BlobDamaged")
             {
                 // The decoder knows the chunk; the index knows where it lies: say both.
@@ -53,7 +59,28 @@ namespace PersistStore.Engine.Storage.Sqlite
             return true;
         }
 
-        public (int Count, long Bytes) IndexPack(PackInfo pack) => SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
+        /// <summary>
+        /// Where the chunk is now, if not in the pack this unit's snapshot says: Optimize-PersistStore may have moved it
+        /// into a new pack and deleted the old one after this read began (a new connection sees the index as it is now).
+        /// </summary>
+        private (string Pack, PackEntry Entry)? MovedSince(BlobId id, string pack)
+        {
+            var now = _store.Read(r => SqliteChunkRows.Find(((SqliteSession)r)._db, id));
+            return now != null && now.Value.Pack != pack ? now : null;
+        }
+
+        /// <summary>
+        /// Indexes a pack only if it is still there, whole: Optimize-PersistStore deletes packs that no index entry
+        /// names once every writer that could have named them has finished or been fenced, inside its own write
+        /// transaction, so a writer that outlived its lease (suspended) can never index a pack that is gone.
+        /// </summary>
+        public (int Count, long Bytes) IndexPack(PackInfo pack)
+        {
+            long length = _store.Packs.Length(pack.Name);
+            if (length != pack.Length)
+                throw new PackDamagedException(pack.Name, $"it is {length} bytes long where its writer wrote {pack.Length}");
+            return SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
+        }
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public int LastCheckpointNumber(Guid runId) => SqliteCheckpointRows.LastNumber(_db, runId);
@@ -61,15 +88,24 @@ namespace PersistStore.Engine.Storage.Sqlite
         public IReadOnlyList<BlobId> RootTrees() => SqliteCheckpointRows.RootTrees(_db);
 
         /// <summary>Listings (rows, their stored bytes inline) and chunks (their length in a pack).</summary>
-        public void ForEachBlob(Action<BlobId, long> visit)
+        public void ForEachBlob(Action<BlobId, long, string?> visit)
         {
-            foreach (var sql in new[] { "SELECT id, length(data) FROM blobs", "SELECT id, length FROM chunks" })
+            foreach (var sql in new[] { "SELECT id, length(data), NULL FROM blobs", "SELECT c.id, c.length, p.name FROM chunks c JOIN packs p ON p.id = c.pack" })
             {
                 using var cmd = _db.Command(sql);
                 using var r = cmd.ExecuteReader();
-                while (r.Read()) visit(new BlobId((byte[])r[0]), r.GetInt64(1));
+                while (r.Read()) visit(new BlobId((byte[])r[0]), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2));
             }
         }
+
+        public string? GetMeta(string key) => _db.Scalar("SELECT value FROM store_meta WHERE key = $k", ("$k", key)) as string;
+
+        public void SetMeta(string key, string? value)
+        {
+            if (value == null) _db.Execute("DELETE FROM store_meta WHERE key = $k", ("$k", key));
+            else _db.Execute("INSERT INTO store_meta (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", ("$k", key), ("$v", value));
+        }
+
         public (int Count, long Bytes) PutBlobs(IEnumerable<(EncodedBlob Blob, BlobKind Kind)> blobs) => SqliteBlobRows.Put(_db, blobs);
         public void InsertCheckpoint(CheckpointRecord checkpoint) => SqliteCheckpointRows.Insert(_db, checkpoint);
 
@@ -78,6 +114,15 @@ namespace PersistStore.Engine.Storage.Sqlite
         public void PutLock(RunLock runLock) => SqliteLockRows.Put(_db, runLock);
         public bool DeleteLock(Guid runId, Guid lockId) => SqliteLockRows.Delete(_db, runId, lockId);
         public bool RenewLock(Guid runId, Guid lockId, DateTime renewedAt, DateTime expiresAt) => SqliteLockRows.Renew(_db, runId, lockId, renewedAt, expiresAt);
+
+        public IReadOnlyList<PackRecord> ListPacks() => SqliteMaintenanceRows.ListPacks(_db);
+        public IReadOnlyList<PackEntry> ChunksInPack(string pack) => SqliteMaintenanceRows.ChunksInPack(_db, pack);
+        public IReadOnlyList<(BlobId Id, BlobMark Mark, DateTime Since)> MarkedBlobs() => SqliteBlobMarks.All(_db);
+        public int MarkBlobs(IEnumerable<BlobId> ids, BlobMark mark, DateTime sinceUtc, string? detail = null) => SqliteBlobMarks.Mark(_db, ids, mark, sinceUtc, detail);
+        public int UnmarkBlobs(IEnumerable<BlobId> ids) => SqliteMaintenanceRows.Unmark(_db, ids);
+        public (int Listings, int Chunks, long Bytes) DeleteUnreferenced(IEnumerable<BlobId> ids, DateTime markedBy) => SqliteMaintenanceRows.DeleteUnreferenced(_db, ids, markedBy);
+        public int MoveChunks(PackInfo pack) => SqliteMaintenanceRows.MoveChunks(_db, pack, DateTime.UtcNow);
+        public IReadOnlyList<string> DeleteEmptyPacks(IEnumerable<string> names) => SqliteMaintenanceRows.DeleteEmptyPacks(_db, names);
 
         public StoreSummary Summarize() => new StoreSummary
         {
