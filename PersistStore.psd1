@@ -14,6 +14,7 @@
         'Disconnect-PersistStore'
         'Get-PersistStore'
         'Update-PersistStore'
+        'Optimize-PersistStore'
         'New-Run'
         'Get-Run'
         'Set-Run'
