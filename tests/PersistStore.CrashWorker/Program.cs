@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.IO;
 using PersistStore.Engine.Checkpoints;
@@ -9,6 +10,8 @@ using PersistStore.Engine.Storage.Sqlite;
 // revert <store> <run> <number>: revert the run to a checkpoint.
 // checkpoint-once <store> <run>: one checkpoint; every reported problem's ErrorId goes to stderr; exit 1 if refused.
 // upgrade <store>: Update-PersistStore's work (a one-file store becomes a folder).
+// churn <store> <run> <seconds> <seed>: checkpoint files drawn from a pool shared by every worker, then keep the
+//   last 3 checkpoints, until the time is up; prints "cp <number> <seed>..." (one per file) for each checkpoint taken.
 // read <store> <run> <destination>: print "checkpoints <n>" and export the newest to the destination; exit 1 if refused.
 // Prints "ready" once the store is open (or the upgrade is about to start), so the killer knows the work has started.
 if (args[0] == "upgrade")
@@ -64,11 +67,41 @@ switch (args[0])
             Console.Error.WriteLine($"{e.ErrorId}: {e.Message}");
             return 1;
         }
+    case "churn":
+        {
+            var rng = new Random(int.Parse(args[4]));
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+            string dir = new RunService(store).Get(run).Path!;
+            var service = new CheckpointService(store);
+            var retention = new PersistStore.Engine.Retention.RetentionService(store, PersistStore.Engine.Identity.Caller.For(null));
+            var policy = new PersistStore.Engine.Retention.RetentionPolicy { Last = 3 };
+            while (DateTime.UtcNow < until)
+            {
+                // Drawn from a pool of 40 that the 9 checkpoints kept at any time cannot all hold: a new checkpoint
+                // often meets content that only removed checkpoints had, which a pass may be deleting.
+                int[] seeds = { rng.Next(40), rng.Next(40), rng.Next(40), rng.Next(40), 1000 + rng.Next(1_000_000) };
+                for (int f = 0; f < seeds.Length; f++) File.WriteAllBytes(Path.Combine(dir, $"f{f}.bin"), ChurnContent(seeds[f]));
+                var taken = service.Create(run, null);
+                Console.Out.WriteLine($"cp {taken.Number} {string.Join(" ", seeds)}");
+                Console.Out.Flush();
+                var unkept = retention.Plan(run, policy, TimeZoneInfo.Utc).Where(d => !d.Keep).Select(d => d.Checkpoint.Number);
+                retention.Apply(run, policy, TimeZoneInfo.Utc, new System.Collections.Generic.HashSet<int>(unkept));
+            }
+            return 0;
+        }
     case "revert":
         new RestoreService(store).Revert(run, int.Parse(args[3]), includeTags: false, planOnly: false);
         return 0;
     default:
         return 2;
+}
+
+/// <summary>The churn worker's file content for a seed (64 KiB to 646 KiB of random bytes); tests make it again to compare.</summary>
+static byte[] ChurnContent(int seed)
+{
+    var bytes = new byte[(64 + seed % 7 * 97) << 10];
+    new Random(seed).NextBytes(bytes);
+    return bytes;
 }
 
 /// <summary>

@@ -161,7 +161,7 @@ public sealed class OptimizeTests : IDisposable
         WaitFor(() => _backend.Read(r => r.MarkedBlobs()).Count > 0);
 
         var later = Take("b", "data.bin", content);   // the same content, in another run, after the mark
-        Assert.True(later.NewBytes > 0, "marked chunks are not reused: the content is stored again");
+        Assert.True(later.NewBytes >= content.Length, $"marked chunks are not reused: the content is stored again ({later.NewBytes} new bytes)");
         var image = DirectoryImage.Capture(Folder("b"), withDirectoryTimes: false);
         holder.Exit(RunRef.Parse("a"));
         var result = pass.Result;
