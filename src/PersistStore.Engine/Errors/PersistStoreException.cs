@@ -21,6 +21,14 @@ namespace PersistStore.Engine.Errors
         public object? Target { get; }
     }
 
+    /// <summary>Something the user should know that did not stop the work (reported as a warning, not an error).</summary>
+    public sealed class PersistStoreWarning : PersistStoreException
+    {
+        public PersistStoreWarning(string errorId, object? target, string message)
+            : base(errorId, ErrorKind.InvalidData, target, message)
+        { }
+    }
+
     public sealed class InvalidRunNameException : PersistStoreException
     {
         public InvalidRunNameException(string? name, string reason)

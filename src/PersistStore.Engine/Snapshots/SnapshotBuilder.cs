@@ -72,10 +72,11 @@ namespace PersistStore.Engine.Snapshots
                 .Select(_ => Task.Factory.StartNew(() => ReadQueued(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToList();
             var errors = new List<Exception>();
-            var top = new FolderNode(folder, null, 0, parentRoot);
+            _damaged = new HashSet<BlobId>(_store.Read(r => r.MarkedBlobs(), stop.Token).Where(m => m.Mark == BlobMark.Damaged).Select(m => m.Id));
+            var parent = parentRoot is BlobId id ? _store.Read(r => TryLoad(r, id, folder), stop.Token) : null;
+            var top = new FolderNode(folder, null, 0, parent == null ? null : parentRoot) { Listing = parent };
             try
             {
-                if (parentRoot is BlobId id) top.Listing = _store.Read(r => TreeStore.Load(r, id), stop.Token);
                 Walk(top, stop.Token);
             }
             catch (Exception e)
@@ -115,7 +116,7 @@ namespace PersistStore.Engine.Snapshots
             Hold(folder.Entries.Count);
             var previous = folder.Listing?.Entries;
             folder.Listing = null;
-            var sublistings = LoadSublistings(previous, stop);
+            var sublistings = LoadSublistings(folder.Path, previous, stop);
             if (previous == null || previous.Count != folder.Entries.Count) folder.MarkChanged();
             long keptFiles = 0, keptBytes = 0;
             var subfolders = new List<FolderNode>();
@@ -130,7 +131,8 @@ namespace PersistStore.Engine.Snapshots
                 switch (child.Kind)
                 {
                     case EntryKind.File:
-                        if (old != null && old.Kind == EntryKind.File && old.Size == child.Size && old.ModifiedUtc == child.ModifiedUtc && old.Stamp.Allows(child.Stamp))
+                        if (old != null && old.Kind == EntryKind.File && old.Size == child.Size && old.ModifiedUtc == child.ModifiedUtc && old.Stamp.Allows(child.Stamp)
+                            && (_damaged.Count == 0 || !old.Chunks.Any(_damaged.Contains)))
                         {
                             folder.Chunks[i] = old.Chunks;
                             for (int c = 0; c < old.Chunks.Count; c++) _known.TryAdd(old.Chunks[c], 0);   // no boxed enumerator per file
@@ -159,6 +161,7 @@ namespace PersistStore.Engine.Snapshots
                     case EntryKind.Directory:
                         folder.AddPending();
                         var oldTree = old?.Kind == EntryKind.Directory ? old.Subtree : null;
+                        if (oldTree is BlobId unread && !sublistings.ContainsKey(unread)) oldTree = null;   // read in full
                         subfolders.Add(new FolderNode(child.FullPath, folder, i, oldTree) { Listing = oldTree is BlobId sub ? sublistings[sub] : null });
                         break;
                     case EntryKind.Symlink:
@@ -223,12 +226,40 @@ namespace PersistStore.Engine.Snapshots
         /// The parent checkpoint's listings of a folder's subfolders, in one read (a connection and a transaction
         /// each): 44 reads for the benchmark tree instead of one per folder, 448.
         /// </summary>
-        private Dictionary<BlobId, Tree> LoadSublistings(IReadOnlyList<TreeEntry>? previous, CancellationToken stop)
+        private Dictionary<BlobId, Tree> LoadSublistings(string folder, IReadOnlyList<TreeEntry>? previous, CancellationToken stop)
         {
-            var ids = previous?.Where(e => e.Subtree != null).Select(e => e.Subtree!.Value).Distinct().ToList();
-            if (ids == null || ids.Count == 0) return new Dictionary<BlobId, Tree>();
-            return _store.Read(r => ids.ToDictionary(id => id, id => TreeStore.Load(r, id)), stop);
+            var subfolders = previous?.Where(e => e.Subtree != null).ToList();
+            if (subfolders == null || subfolders.Count == 0) return new Dictionary<BlobId, Tree>();
+            return _store.Read(r =>
+            {
+                var loaded = new Dictionary<BlobId, Tree>();
+                foreach (var e in subfolders)
+                    if (!loaded.ContainsKey(e.Subtree!.Value) && TryLoad(r, e.Subtree.Value, Path.Combine(folder, e.Name)) is Tree tree) loaded[e.Subtree.Value] = tree;
+                return loaded;
+            }, stop);
         }
+
+        /// <summary>
+        /// The parent checkpoint's listing of a folder, or null when it cannot be read: the folder is then read in full
+        /// and gets a fresh listing, with a warning, so a damaged listing never blocks the checkpoints after it.
+        /// </summary>
+        private Tree? TryLoad(IStoreReader reader, BlobId id, string folder)
+        {
+            try
+            {
+                if (_damaged.Contains(id)) throw new StoreFormatException("BlobDamaged", id.ToString(), $"The directory listing {id} is marked damaged.");
+                return TreeStore.Load(reader, id);
+            }
+            catch (StoreFormatException e) when (e.ErrorId is "TreeMissing" or "BlobDamaged" or "PackDamaged" or "PackMissing")
+            {
+                _report(new PersistStoreWarning("ParentListingUnreadable", folder,
+                    $"The previous checkpoint's listing of '{folder}' cannot be read ({e.Message.TrimEnd('.')}). This checkpoint reads that folder in full and stores a fresh listing; Test-PersistStore says which older checkpoints are affected."));
+                return null;
+            }
+        }
+
+        /// <summary>Listings and chunks found damaged (marked by Test-PersistStore or a read): never reused.</summary>
+        private HashSet<BlobId> _damaged = new HashSet<BlobId>();
 
         /// <summary>Reads one file of a folder into its chunk ids (unless the checkpoint is refused already).</summary>
         private void Read(FolderNode folder, int index, CancellationToken stop)

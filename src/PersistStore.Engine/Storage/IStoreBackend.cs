@@ -70,6 +70,8 @@ namespace PersistStore.Engine.Storage
         /// <summary>The chunks the index places in this pack, in pack order.</summary>
         IReadOnlyList<Packs.PackEntry> ChunksInPack(string pack);
         IReadOnlyList<(BlobId Id, BlobMark Mark, DateTime Since)> MarkedBlobs();
+        /// <summary>What the database's own consistency check finds wrong with the index (empty when sound).</summary>
+        IReadOnlyList<string> CheckIndex();
     }
 
     public interface IStoreWriter : IStoreReader

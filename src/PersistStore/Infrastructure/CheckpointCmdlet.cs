@@ -41,7 +41,7 @@ namespace PersistStore.Infrastructure
                 p.Percent));
 
         internal static Action<PersistStoreException> ReportErrors(PipelinePump pump) =>
-            e => pump.Post(c => c.WriteError(ErrorRecords.From(e)));
+            e => pump.Post(c => { if (e is PersistStoreWarning) c.WriteWarning(e.Message); else c.WriteError(ErrorRecords.From(e)); });
 
         /// <summary>Unlike Progress&lt;T&gt;, calls back synchronously: there is no synchronization context here.</summary>
         private sealed class ReportTo<T> : IProgress<T>

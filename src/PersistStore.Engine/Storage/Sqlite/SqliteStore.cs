@@ -113,7 +113,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             {
                 using var db = Connect(_busyTimeoutMs, write: false);
                 db.BeginRead();
-                return work(new SqliteSession(db, this));
+                return work(new SqliteSession(db, this, writing: false));
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
             finally { Done(); }
@@ -135,7 +135,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             {
                 using var db = Connect(retry == null ? _busyTimeoutMs : Milliseconds(retry.StoreBusyWait), write: true);
                 db.BeginImmediate();
-                var result = work(new SqliteSession(db, this));
+                var result = work(new SqliteSession(db, this, writing: true));
                 cancel.ThrowIfCancellationRequested();
                 db.Commit();
                 return result;

@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.Data.Sqlite;
+using PersistStore.Engine.Checkpoints;
+using PersistStore.Engine.Checking;
+using PersistStore.Engine.Compression;
+using PersistStore.Engine.Errors;
+using PersistStore.Engine.Identity;
+using PersistStore.Engine.Model;
+using PersistStore.Engine.Runs;
+using PersistStore.Engine.Snapshots;
+using PersistStore.Engine.Storage;
+using PersistStore.Tests.Shared;
+using Xunit;
+
+namespace PersistStore.Engine.Tests;
+
+/// <summary>
+/// Test-PersistStore's engine on damage made by hand: each kind is found, named, and attributed to the
+/// checkpoints and files it affects; and damage never blocks the next checkpoint.
+/// </summary>
+public sealed class CheckTests : IDisposable
+{
+    private readonly TestStore _store = new();
+    private readonly IStoreBackend _backend;
+    private readonly string _work;
+    private readonly CheckpointService _checkpoints;
+
+    public CheckTests()
+    {
+        _backend = _store.Open();
+        _work = Directory.CreateDirectory(Path.Combine(_store.Folder, "work")).FullName;
+        new RunService(_backend).Create(new NewRunRequest { Name = "job", Path = _work });
+        _checkpoints = new CheckpointService(_backend);
+        for (int i = 0; i < 6; i++) TestFiles.Write(Path.Combine(_work, $"sub{i % 2}", $"f{i}.bin"), TestFiles.RandomBytes(200_000, i));
+        _checkpoints.Create(Job, "first");
+        TestFiles.Write(Path.Combine(_work, "sub1", "f5.bin"), TestFiles.RandomBytes(200_000, 55));
+        _checkpoints.Create(Job, "second");
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private static RunRef Job => RunRef.Parse("job");
+
+    private (CheckSummary Summary, List<StoreProblem> Problems) Check(double readData = 0)
+    {
+        var problems = new List<StoreProblem>();
+        var summary = new StoreChecker(_backend, Caller.For(null)).Run(new CheckOptions { ReadDataPercent = readData }, problems.Add);
+        return (summary, problems);
+    }
+
+    private string PackPath(string name) => Path.Combine(_store.PathOnDisk, "packs", name.Substring(0, 2), name + ".pack");
+
+    /// <summary>The first pack (checkpoint 1's: every file but the second f5).</summary>
+    private string FirstPack => _backend.Read(r => r.ListPacks()[0].Name);
+
+    /// <summary>The chunk of a file in the latest checkpoint, its pack, and where it lies there.</summary>
+    private (BlobId Id, string Pack, Packs.PackEntry Entry) ChunkOf(string relative)
+    {
+        var root = _checkpoints.Get(Job, null).RootTree;
+        var (folder, name) = (relative.Split('/')[0], relative.Split('/')[1]);
+        return _backend.Read(r =>
+        {
+            var sub = TreeStore.Load(r, root).Entries.Single(e => e.Name == folder).Subtree!.Value;
+            var id = TreeStore.Load(r, sub).Entries.Single(e => e.Name == name).Chunks[0];
+            var pack = r.ListPacks().Select(p => p.Name).Single(p => r.ChunksInPack(p).Any(e => e.Id.Equals(id)));
+            return (id, pack, r.ChunksInPack(pack).Single(e => e.Id.Equals(id)));
+        });
+    }
+
+    private void Sql(string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = sql;
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private void Damage(string pack, Func<byte[], byte[]> change)
+    {
+        ((Packs.LocalPackStore)_backend.Packs).Dispose();
+        File.WriteAllBytes(PackPath(pack), change(File.ReadAllBytes(PackPath(pack))));
+    }
+
+    [Fact]
+    public void ASoundStoreHasNoProblemAndEveryPackIsRead()
+    {
+        var (summary, problems) = Check(readData: 100);
+        Assert.Empty(problems);
+        Assert.Equal((0, 0, 2, 2, 2), (summary.Errors, summary.Warnings, summary.Checkpoints, summary.Packs, summary.PacksRead));
+        Assert.Equal(_backend.Packs.List().Sum(n => new FileInfo(PackPath(n)).Length), summary.BytesRead);
+    }
+
+    [Fact]
+    public void AFlippedByteIsFoundByReadDataNamedAttributedMarkedAndStoredAgainByTheNextCheckpoint()
+    {
+        var (id, pack, entry) = ChunkOf("sub0/f0.bin");
+        Damage(pack, b => { b[entry.Offset + entry.Length / 2] ^= 0x08; return b; });
+        Assert.Empty(Check().Problems.Where(p => p.Severity == ProblemSeverity.Error));   // structure alone cannot see it
+
+        var (summary, problems) = Check(readData: 100);
+        var p = Assert.Single(problems);
+        Assert.Equal((ProblemKinds.ChunkDamaged, id.ToString()), (p.Kind, p.Target));
+        Assert.Contains(pack, p.Message);
+        Assert.Equal(new[] { "job#1", "job#2" }, p.Checkpoints);
+        Assert.Equal(new[] { "job#1:sub0/f0.bin", "job#2:sub0/f0.bin" }, p.Files);
+        Assert.Equal((1, 2), (summary.Errors, summary.CheckpointsAffected));
+        Assert.Contains(_backend.Read(r => r.MarkedBlobs()), m => m.Id.Equals(id) && m.Mark == BlobMark.Damaged);
+
+        // Nothing changed on disk, yet the damaged chunk is not reused: its file is read and its content stored again.
+        var third = _checkpoints.Create(Job, "after the check");
+        Assert.True(third.NewBytes >= 200_000, $"{third.NewBytes} new bytes");
+        string target = Path.Combine(_store.Folder, "export");
+        new RestoreService(_backend).Export(third, target);
+        Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
+        Assert.Empty(_backend.Read(r => r.MarkedBlobs()));
+        // The two older checkpoints now restore too: the chunk's index entry moved to its new, sound copy.
+        Assert.Empty(Check(readData: 100).Problems.Where(x => x.Severity == ProblemSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("truncated", ProblemKinds.PackDamaged)]
+    [InlineData("deleted", ProblemKinds.PackMissing)]
+    public void ATruncatedOrDeletedPackIsFoundWithoutReadingData(string how, string kind)
+    {
+        string name = FirstPack;
+        if (how == "deleted") { ((Packs.LocalPackStore)_backend.Packs).Dispose(); File.Delete(PackPath(name)); }
+        else Damage(name, b => b.Take(b.Length - 100).ToArray());
+        var (summary, problems) = Check();
+        var p = problems.Single(x => x.Severity == ProblemSeverity.Error);
+        Assert.Equal((kind, name), (p.Kind, p.Target));
+        Assert.Equal(new[] { "job#1", "job#2" }, p.Checkpoints);
+        Assert.Equal(11, p.FilesAffected);   // the six files of checkpoint 1, and the five of checkpoint 2 it shares
+        Assert.Equal(1, summary.Errors);
+    }
+
+    [Fact]
+    public void ADeletedIndexRowIsAMissingChunkNamingItsFiles()
+    {
+        var (id, _, _) = ChunkOf("sub1/f3.bin");
+        Sql($"DELETE FROM chunks WHERE id = x'{Convert.ToHexString(id.Bytes)}'");
+        var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
+        Assert.Equal((ProblemKinds.ChunkMissing, id.ToString()), (p.Kind, p.Target));
+        Assert.Equal(new[] { "job#1:sub1/f3.bin", "job#2:sub1/f3.bin" }, p.Files);
+    }
+
+    [Fact]
+    public void AnAlteredHistoryEntryBreaksTheChain()
+    {
+        Sql("UPDATE history SET details = 'edited' WHERE id = 2");
+        var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
+        Assert.Equal(ProblemKinds.HistoryBroken, p.Kind);
+        Assert.Contains("History entry 2 was altered", p.Message);
+    }
+
+    [Fact]
+    public void ADamagedParentListingNeverBlocksTheNextCheckpoint()
+    {
+        var latest = _checkpoints.Get(Job, null);
+        var sub0 = _backend.Read(r => TreeStore.Load(r, latest.RootTree).Entries.Single(e => e.Name == "sub0").Subtree!.Value);
+        Sql($"UPDATE blobs SET data = zeroblob(length(data)) WHERE id = x'{Convert.ToHexString(sub0.Bytes)}'");
+        var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
+        Assert.Equal((ProblemKinds.ListingDamaged, sub0.ToString()), (p.Kind, p.Target));
+        Assert.Equal(new[] { "job#1:sub0", "job#2:sub0" }, p.Files);
+
+        var warnings = new List<PersistStoreException>();
+        var next = _checkpoints.Create(Job, "despite the damage", report: warnings.Add);
+        var w = Assert.Single(warnings);
+        Assert.IsType<PersistStoreWarning>(w);
+        Assert.Equal(("ParentListingUnreadable", Path.Combine(_work, "sub0")), (w.ErrorId, (string)w.Target!));
+        string target = Path.Combine(_store.Folder, "export");
+        new RestoreService(_backend).Export(next, target);
+        Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
+        // The folder read in full gave the same listing, stored again over the damaged row: the older checkpoints heal too.
+        Assert.Empty(Check().Problems.Where(x => x.Severity == ProblemSeverity.Error));
+    }
+
+    [Fact]
+    public void LeftoversAreWarningsNotErrors()
+    {
+        using (var w = new Packs.PackWriter(_backend.Packs, 1 << 20))
+        {
+            w.Add(BlobCodec.Encode(TestFiles.RandomBytes(10_000, 99)), BlobKind.Chunk);
+            _backend.Write(x => x.IndexPack(w.Finish()));   // indexed, referenced by nothing
+        }
+        using (var w = new Packs.PackWriter(_backend.Packs, 1 << 20))
+        {
+            w.Add(BlobCodec.Encode(TestFiles.RandomBytes(10_000, 98)), BlobKind.Chunk);
+            w.Finish();   // never indexed
+        }
+        var (summary, problems) = Check(readData: 100);
+        Assert.Equal((0, 2), (summary.Errors, summary.Warnings));
+        Assert.Equal(new[] { ProblemKinds.UnusedPack, ProblemKinds.Unreferenced }, problems.Select(p => p.Kind).OrderByDescending(k => k));
+    }
+}
