@@ -198,4 +198,62 @@ public sealed class CheckTests : IDisposable
         Assert.Equal((0, 2), (summary.Errors, summary.Warnings));
         Assert.Equal(new[] { ProblemKinds.UnusedPack, ProblemKinds.Unreferenced }, problems.Select(p => p.Kind).OrderByDescending(k => k));
     }
+    private Dictionary<BlobId, string> IndexMap() => _backend.Read(r =>
+    {
+        var map = new Dictionary<BlobId, string>();
+        r.ForEachBlob((id, _, pack) => { if (pack != null) map[id] = pack; });
+        return map;
+    });
+
+    [Fact]
+    public void RepairRebuildsALostIndexFromThePacksAloneExactlyAsItWas()
+    {
+        var before = IndexMap();
+        Sql("DELETE FROM chunks; DELETE FROM packs;");
+        Assert.Contains(Check().Problems, p => p.Kind == ProblemKinds.ChunkMissing);
+
+        var plan = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: true, force: false);
+        Assert.Equal((2, 0), (plan.PacksAdded, IndexMap().Count));   // planned, nothing done
+        var result = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: false, force: false);
+        Assert.Equal((2, 2, before.Count, 0), (result.PacksScanned, result.PacksAdded, result.ChunksAdded, result.ChunksLost.Count));
+        Assert.Empty(result.Remaining);
+        Assert.Equal(before.OrderBy(kv => kv.Key.ToString()), IndexMap().OrderBy(kv => kv.Key.ToString()));
+        Assert.Empty(Check(readData: 100).Problems);
+        Assert.Equal(Operations.RepairStore, _backend.Read(r => r.LastHistoryEntry())!.Operation);
+    }
+
+    [Fact]
+    public void RepairMovesEntriesToASoundCopyAndOnlyDeletesWithForce()
+    {
+        // A second copy of f0's chunk in a pack the index does not know (another writer stored it at the same time).
+        var (id, pack, entry) = ChunkOf("sub0/f0.bin");
+        var copy = _backend.Read(r =>
+        {
+            byte[] data = Array.Empty<byte>();
+            r.ReadBlob(id, (size, codec, bytes) => data = bytes.ToArray());
+            return new EncodedBlob(id, entry.PlainSize, entry.Codec, data);
+        });
+        using (var w = new Packs.PackWriter(_backend.Packs, 1 << 20)) { w.Add(copy, BlobKind.Chunk); w.Finish(); }
+        ((Packs.LocalPackStore)_backend.Packs).Dispose();
+        File.Delete(PackPath(pack));
+
+        var result = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: false, force: false);
+        Assert.Equal((1, 1, 0), (result.PacksAdded, result.ChunksMoved, result.PackFilesDeleted));
+        Assert.Equal(5, result.ChunksLost.Count);   // the other five files of checkpoint 1 were only in the deleted pack
+        Assert.All(result.ChunksLost, lost => Assert.Contains(_backend.Read(r => r.MarkedBlobs()), m => m.Id.Equals(lost) && m.Mark == BlobMark.Damaged));
+        var remaining = Assert.Single(result.Remaining);
+        Assert.Equal(ProblemKinds.PackMissing, remaining.Kind);
+        Assert.DoesNotContain("job#1:sub0/f0.bin", remaining.Files);   // f0 restores again, from its copy
+        Assert.Contains("job#1:sub1/f5.bin", remaining.Files);
+
+        var forced = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: false, force: true);
+        Assert.Equal(5, forced.IndexEntriesDeleted);
+        Assert.DoesNotContain(pack, _backend.Read(r => r.ListPacks()).Select(p => p.Name));
+        Assert.All(forced.Remaining, p => Assert.Equal(ProblemKinds.ChunkMissing, p.Kind));
+        // The next checkpoint stores the lost content again (it is on disk), and restores in full.
+        var next = _checkpoints.Create(Job, "after the repair");
+        string target = Path.Combine(_store.Folder, "export");
+        new RestoreService(_backend).Export(next, target);
+        Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
+    }
 }

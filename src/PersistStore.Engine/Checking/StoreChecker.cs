@@ -270,10 +270,11 @@ namespace PersistStore.Engine.Checking
             }, cancel);
         }
 
-        /// <summary>Damaged blobs that are still indexed get a Damaged mark: writers then store their content again.</summary>
+        /// <summary>Damaged and missing blobs get a Damaged mark: writers then store their content again instead of reusing it.</summary>
         private void MarkDamaged(List<StoreProblem> problems, CancellationToken cancel)
         {
-            var kinds = new[] { ProblemKinds.ChunkDamaged, ProblemKinds.PackMissing, ProblemKinds.PackDamaged, ProblemKinds.PackListMismatch, ProblemKinds.ListingDamaged };
+            // Missing ones too: a checkpoint of an unchanged file reuses its chunk ids without looking them up.
+            var kinds = new[] { ProblemKinds.ChunkDamaged, ProblemKinds.ChunkMissing, ProblemKinds.PackMissing, ProblemKinds.PackDamaged, ProblemKinds.PackListMismatch, ProblemKinds.ListingDamaged, ProblemKinds.ListingMissing };
             var ids = problems.Where(p => kinds.Contains(p.Kind)).SelectMany(p => p.Blobs.Select(b => (b, p.Kind + ": " + p.Target))).ToList();
             if (ids.Count == 0) return;
             try

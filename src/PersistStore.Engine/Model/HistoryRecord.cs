@@ -37,6 +37,8 @@ namespace PersistStore.Engine.Model
         public const string RemoveCheckpoints = "RemoveCheckpoints";
         /// <summary>Optimize-PersistStore: unreferenced listings and chunks deleted, packs deleted or repacked.</summary>
         public const string OptimizeStore = "OptimizeStore";
+        /// <summary>Repair-PersistStore: the chunk index rebuilt from the packs' own lists.</summary>
+        public const string RepairStore = "RepairStore";
         /// <summary>Invoke-RunTransaction undoing a failed block's changes to the run's record.</summary>
         public const string RollbackRun = "RollbackRun";
         /// <summary>A stale lock (holder gone or lease expired) taken over by a waiting owner.</summary>
@@ -44,6 +46,6 @@ namespace PersistStore.Engine.Model
         /// <summary>Unlock-Run: a stale lock cleared, or a live one removed with -Force.</summary>
         public const string UnlockRun = "UnlockRun";
 
-        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags, CreateCheckpoint, RevertRun, RemoveCheckpoints, OptimizeStore, RollbackRun, TakeOverLock, UnlockRun };
+        public static readonly string[] All = { CreateStore, UpgradeStore, CreateRun, UpdateRun, RemoveRun, SetTags, RemoveTags, CreateCheckpoint, RevertRun, RemoveCheckpoints, OptimizeStore, RepairStore, RollbackRun, TakeOverLock, UnlockRun };
     }
 }

@@ -109,8 +109,11 @@ namespace PersistStore.Engine.Storage
         /// since no later than markedBy (a writer that stored one again cleared its mark: it stays); returns what went,
         /// with the listings' bytes (a chunk's bytes leave the disk only with its pack).</summary>
         (int Listings, int Chunks, long Bytes) DeleteUnreferenced(IEnumerable<BlobId> ids, DateTime markedBy);
-        /// <summary>Records a durable pack written by a repack and points the index's entries of the chunks it holds at it.</summary>
-        int MoveChunks(Packs.PackInfo pack);
+        /// <summary>Points the index's entries of the chunks this pack holds at it: a durable pack written by a repack
+        /// (recorded first), or with existing a pack the index already records (Repair-PersistStore).</summary>
+        int MoveChunks(Packs.PackInfo pack, bool existing = false);
+        /// <summary>Deletes these chunks' index entries (a Damaged mark stays until a writer stores the content again); returns how many there were.</summary>
+        int DeleteChunks(IEnumerable<BlobId> ids);
         /// <summary>Removes the index rows of those packs no chunk points to any more; returns their names (the files go after the commit).</summary>
         IReadOnlyList<string> DeleteEmptyPacks(IEnumerable<string> names);
     }

@@ -38,7 +38,8 @@ namespace PersistStore.Engine.Storage.Sqlite
             long bytes = 0;
             foreach (var (blob, kind) in blobs)
             {
-                if (!Store(db, stmt, blob, kind) && !(marks && SqliteBlobMarks.Clear(db, blob.Id) && Store(db, replace, blob, kind))) continue;   // already stored
+                if (Store(db, stmt, blob, kind)) { if (marks) SqliteBlobMarks.Clear(db, blob.Id); }   // new, or stored again after it was lost
+                else if (!(marks && SqliteBlobMarks.Clear(db, blob.Id) && Store(db, replace, blob, kind))) continue;   // already stored
                 count++;
                 bytes += blob.Length;
             }

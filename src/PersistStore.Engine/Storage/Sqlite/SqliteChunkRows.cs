@@ -48,7 +48,8 @@ namespace PersistStore.Engine.Storage.Sqlite
             long bytes = 0;
             foreach (var e in pack.Entries)
             {
-                if (!Place(db, stmt, e, packId) && !(marks && SqliteBlobMarks.Clear(db, e.Id) && Place(db, move, e, packId))) continue;
+                if (Place(db, stmt, e, packId)) { if (marks) SqliteBlobMarks.Clear(db, e.Id); }   // new, or stored again after it was lost
+                else if (!(marks && SqliteBlobMarks.Clear(db, e.Id) && Place(db, move, e, packId))) continue;
                 count++;
                 bytes += e.Length;
             }

@@ -58,11 +58,12 @@ namespace PersistStore.Engine.Storage.Sqlite
             return (listings, chunks, bytes);
         }
 
-        public static int MoveChunks(SqliteDb db, PackInfo pack, DateTime nowUtc)
+        public static int MoveChunks(SqliteDb db, PackInfo pack, DateTime nowUtc, bool existing)
         {
-            db.Execute("INSERT INTO packs (name, length, blobs, created_at) VALUES ($n, $l, $b, $t)",
-                ("$n", pack.Name), ("$l", pack.Length), ("$b", pack.Entries.Count), ("$t", nowUtc.Ticks));
-            long packId = (long)db.Scalar("SELECT last_insert_rowid()")!;
+            if (!existing)
+                db.Execute("INSERT INTO packs (name, length, blobs, created_at) VALUES ($n, $l, $b, $t)",
+                    ("$n", pack.Name), ("$l", pack.Length), ("$b", pack.Entries.Count), ("$t", nowUtc.Ticks));
+            long packId = (long)db.Scalar("SELECT id FROM packs WHERE name = $n", ("$n", pack.Name))!;
             using var move = db.Command("UPDATE chunks SET pack = $p, offset = $o, length = $l, plain_size = $s, codec = $c WHERE id = $id",
                 ("$p", packId), ("$o", null), ("$l", null), ("$s", null), ("$c", null), ("$id", null));
             int moved = 0;
@@ -76,6 +77,18 @@ namespace PersistStore.Engine.Storage.Sqlite
                 moved += move.ExecuteNonQuery();
             }
             return moved;
+        }
+
+        public static int DeleteChunks(SqliteDb db, IEnumerable<BlobId> ids)
+        {
+            using var cmd = db.Command("DELETE FROM chunks WHERE id = $id", ("$id", null));
+            int deleted = 0;
+            foreach (var id in ids)
+            {
+                cmd.Parameters["$id"].Value = id.Bytes;
+                deleted += cmd.ExecuteNonQuery();   // a Damaged mark stays: checkpoints must not reuse the chunk by its id
+            }
+            return deleted;
         }
 
         public static IReadOnlyList<string> DeleteEmptyPacks(SqliteDb db, IEnumerable<string> names)

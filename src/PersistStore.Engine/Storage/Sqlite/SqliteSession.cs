@@ -153,7 +153,8 @@ namespace PersistStore.Engine.Storage.Sqlite
         public int MarkBlobs(IEnumerable<BlobId> ids, BlobMark mark, DateTime sinceUtc, string? detail = null) => SqliteBlobMarks.Mark(_db, ids, mark, sinceUtc, detail);
         public int UnmarkBlobs(IEnumerable<BlobId> ids) => SqliteMaintenanceRows.Unmark(_db, ids);
         public (int Listings, int Chunks, long Bytes) DeleteUnreferenced(IEnumerable<BlobId> ids, DateTime markedBy) => SqliteMaintenanceRows.DeleteUnreferenced(_db, ids, markedBy);
-        public int MoveChunks(PackInfo pack) => SqliteMaintenanceRows.MoveChunks(_db, pack, DateTime.UtcNow);
+        public int MoveChunks(PackInfo pack, bool existing = false) => SqliteMaintenanceRows.MoveChunks(_db, pack, DateTime.UtcNow, existing);
+        public int DeleteChunks(IEnumerable<BlobId> ids) => SqliteMaintenanceRows.DeleteChunks(_db, ids);
         public IReadOnlyList<string> DeleteEmptyPacks(IEnumerable<string> names) => SqliteMaintenanceRows.DeleteEmptyPacks(_db, names);
 
         public StoreSummary Summarize() => new StoreSummary
