@@ -15,6 +15,8 @@
         'Get-PersistStore'
         'Update-PersistStore'
         'Optimize-PersistStore'
+        'Test-PersistStore'
+        'Repair-PersistStore'
         'New-Run'
         'Get-Run'
         'Set-Run'

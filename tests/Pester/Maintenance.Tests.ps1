@@ -89,3 +89,113 @@ Exit-RunLock -Run job -Store '$store'
         (Get-PersistStore).UnreferencedBytes | Should -Be 0
     }
 }
+
+Describe 'Test-PersistStore' {
+    BeforeEach { Initialize-RemovedCheckpoint }
+
+    It 'passes a sound store with a summary last, then names a flipped byte as one object and one error, and the next checkpoint stores the content again' {
+        $clean = @(Test-PersistStore -ReadData -WarningAction SilentlyContinue)
+        $clean[-1].GetType().FullName | Should -Be 'PersistStore.StoreCheck'
+        $clean[-1].Passed | Should -BeTrue
+        $clean[-1].PacksRead | Should -Be $clean[-1].Packs
+        $clean[-1].BytesRead | Should -BeGreaterThan 2MB
+
+        Optimize-PersistStore | Out-Null
+        $pack = @(Get-ChildItem (Join-Path $store 'packs') -Recurse -Filter '*.pack' | Sort-Object Length -Descending)[0].FullName
+        $b = [IO.File]::ReadAllBytes($pack); $b[1000] = $b[1000] -bxor 0x10; [IO.File]::WriteAllBytes($pack, $b)
+        Disconnect-PersistStore; Connect-PersistStore -Path $store   # no handle to the pack as it was
+
+        $results = @(Test-PersistStore -ReadData -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 2
+        $results[0].GetType().FullName | Should -Be 'PersistStore.StoreProblem'
+        $results[0].Kind | Should -Be 'ChunkDamaged'
+        $results[0].Checkpoints | Should -Be 'job#2'
+        $results[0].Files | Should -Be 'job#2:data.bin'
+        $results[1].Passed | Should -BeFalse
+        $results[1].Errors | Should -Be 1
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'ChunkDamaged,PersistStore.Commands.TestPersistStoreCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $problems[0].TargetObject | Should -Be $results[0].Target
+        $problems[0].Exception.Message | Should -BeLike "*Affects 1 checkpoint(s) (job#2) and 1 file(s), first: job#2:data.bin."
+
+        (New-Checkpoint job).NewBytes | Should -BeGreaterThan 64KB   # nothing changed on disk, but the damaged chunk (64 KiB or more) is stored again
+        $out = Join-Path $TestDrive "export-$([guid]::NewGuid().ToString('N'))"
+        Export-Checkpoint job -Destination $out | Out-Null
+        Get-FolderHashes $out | Should -Be (Get-FolderHashes $dir)
+        (Test-PersistStore -ReadData -WarningAction SilentlyContinue | Select-Object -Last 1).Passed | Should -BeTrue
+    }
+}
+
+Describe 'Repair-PersistStore' {
+    BeforeEach { Initialize-RemovedCheckpoint }
+
+    It 'plans under -WhatIf, marks what no pack holds without deleting it, and deletes its entries only with -Force' {
+        Optimize-PersistStore | Out-Null
+        $pack = @(Get-ChildItem (Join-Path $store 'packs') -Recurse -Filter '*.pack' | Sort-Object Length -Descending)[0]
+        Remove-Item $pack.FullName
+        Disconnect-PersistStore; Connect-PersistStore -Path $store
+
+        $plan = Repair-PersistStore -WhatIf
+        $plan.WhatIf | Should -BeTrue
+        $plan.ChunksLost | Should -BeGreaterThan 0
+        $plan.UnrestorableCheckpoints | Should -Be 'job#2'
+        $report = Repair-PersistStore -Confirm:$false
+        $report.ChunksLost | Should -Be $plan.ChunksLost
+        $report.IndexEntriesDeleted | Should -Be 0
+        $report.Remaining.Kind | Should -Be 'PackMissing'
+        (Get-RunHistory -Last 1).Operation | Should -Be 'RepairStore'
+
+        $forced = Repair-PersistStore -Force -Confirm:$false
+        $forced.IndexEntriesDeleted | Should -Be $plan.ChunksLost
+        @($forced.Remaining.Kind | Sort-Object -Unique) | Should -Be 'ChunkMissing'
+        # The content is still on disk: the next checkpoint stores it again and restores in full.
+        New-Checkpoint job | Out-Null
+        $out = Join-Path $TestDrive "export-$([guid]::NewGuid().ToString('N'))"
+        Export-Checkpoint job -Destination $out | Out-Null
+        Get-FolderHashes $out | Should -Be (Get-FolderHashes $dir)
+    }
+}
+
+Describe 'The scheduled cleanup script' {
+    BeforeAll { $script:cleanup = Join-Path (Get-RepoRoot) 'examples/nightly-cleanup.ps1' }
+
+    It 'is shown exactly in docs/cleanup.md' {
+        $page = Get-Content (Join-Path (Get-RepoRoot) 'docs/cleanup.md') -Raw
+        $page.Replace("`r`n", "`n").Contains('```powershell' + "`n" + (Get-Content $cleanup -Raw).Replace("`r`n", "`n") + '```') | Should -BeTrue
+    }
+
+    It 'runs quietly in a fresh pwsh beside a process taking checkpoints, and exits 0 on a sound store' {
+        Initialize-RemovedCheckpoint
+        $writer = Start-TestPwsh @"
+`$ProgressPreference = 'SilentlyContinue'
+foreach (`$i in 1..15) { Set-Content (Join-Path '$dir' 'small.txt') "round `$i"; New-Checkpoint job -Store '$store' | Out-Null }
+[Console]::Out.WriteLine('done')
+"@
+        try {
+            $r = Invoke-TestPwsh "& '$cleanup'" -Environment @{ PERSISTSTORE_STORE = $store }
+            $writer.StandardOutput.ReadLine() | Should -Be 'done'
+        }
+        finally { Stop-TestPwsh $writer -Kill }
+        $r.Stderr | Should -BeNullOrEmpty
+        $r.ExitCode | Should -Be 0 -Because $r.Stdout
+        $r.Lines.Count | Should -Be 1
+        $r.Lines[0] | Should -Match "cleanup of .*maint-.*: \d+ checkpoints removed, [\d.]+ MiB freed; check passed: 0 errors"
+        foreach ($c in Get-Checkpoint job) {
+            $out = Join-Path $TestDrive "export-$([guid]::NewGuid().ToString('N'))"
+            Export-Checkpoint job -Checkpoint $c.Number -Destination $out | Out-Null
+        }
+        (Test-PersistStore -ReadData -WarningAction SilentlyContinue | Select-Object -Last 1).Passed | Should -BeTrue
+    }
+
+    It 'exits 1 and names the problem when the check finds one' {
+        Initialize-RemovedCheckpoint
+        Optimize-PersistStore | Out-Null
+        Disconnect-PersistStore
+        Remove-Item @(Get-ChildItem (Join-Path $store 'packs') -Recurse -Filter '*.pack' | Sort-Object Length -Descending)[0].FullName
+        $r = Invoke-TestPwsh "& '$cleanup'" -Environment @{ PERSISTSTORE_STORE = $store }
+        $r.ExitCode | Should -Be 1 -Because $r.Stdout
+        $r.Lines[0] | Should -Match 'check FAILED: 1 errors'
+        $r.Lines[1] | Should -Match '^  PackMissing [0-9a-f]{32}: job#2$'
+    }
+}
