@@ -10,6 +10,8 @@ using PersistStore.Engine.Storage.Sqlite;
 // revert <store> <run> <number>: revert the run to a checkpoint.
 // checkpoint-once <store> <run>: one checkpoint; every reported problem's ErrorId goes to stderr; exit 1 if refused.
 // upgrade <store>: Update-PersistStore's work (a one-file store becomes a folder).
+// optimize <store> <step> <delay ms>: one pass, killing itself <delay> ms after its <step>th progress report.
+// repair <store>: one Repair-PersistStore pass. remove <store> <run> <keep>: keep the newest checkpoints.
 // churn <store> <run> <seconds> <seed>: checkpoint files drawn from a pool shared by every worker, then keep the
 //   last 3 checkpoints, until the time is up; prints "cp <number> <seed>..." (one per file) for each checkpoint taken.
 // read <store> <run> <destination>: print "checkpoints <n>" and export the newest to the destination; exit 1 if refused.
@@ -22,6 +24,19 @@ if (args[0] == "upgrade")
     return 0;
 }
 IStoreBackend store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+// optimize <store>: one Optimize-PersistStore pass. repair <store>: one Repair-PersistStore (without force).
+if (args[0] is "optimize" or "repair")
+{
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    var caller = PersistStore.Engine.Identity.Caller.For(null);
+    // optimize <store> <step> <delay ms>: killed from inside (KillAtStep), so kills land inside the pass.
+    if (args[0] == "optimize")
+        new PersistStore.Engine.Maintenance.OptimizeService(store, caller).Run(new PersistStore.Engine.Maintenance.OptimizeOptions(),
+            new KillAtStep<PersistStore.Engine.Maintenance.OptimizeProgress>(int.Parse(args[2]), int.Parse(args[3])));
+    else new PersistStore.Engine.Checking.IndexRepair(store, caller).Run(planOnly: false, force: false);
+    return 0;
+}
 // checkpoint-paused <store> <run> <count>: as checkpoint, pausing after every durable pack (see PausingAfterPacks).
 if (args[0] == "checkpoint-paused") store = new PausingAfterPacks(store);
 var run = RunRef.Parse(args[2]);
@@ -89,6 +104,14 @@ switch (args[0])
             }
             return 0;
         }
+    case "remove":   // remove <store> <run> <keep>: keep the newest <keep> checkpoints
+        {
+            var retention = new PersistStore.Engine.Retention.RetentionService(store, PersistStore.Engine.Identity.Caller.For(null));
+            var keep = new PersistStore.Engine.Retention.RetentionPolicy { Last = int.Parse(args[3]) };
+            var unkept = retention.Plan(run, keep, TimeZoneInfo.Utc).Where(d => !d.Keep).Select(d => d.Checkpoint.Number);
+            retention.Apply(run, keep, TimeZoneInfo.Utc, new System.Collections.Generic.HashSet<int>(unkept));
+            return 0;
+        }
     case "revert":
         new RestoreService(store).Revert(run, int.Parse(args[3]), includeTags: false, planOnly: false);
         return 0;
@@ -147,5 +170,32 @@ internal sealed class PausingAfterPacks : IStoreBackend
             System.Threading.Thread.Sleep(200);
         }
         public void Dispose() => _inner.Dispose();
+    }
+}
+
+/// <summary>
+/// kill -9 from inside, at a chosen phase: at the given progress report (1 = the first) a timer starts that kills
+/// this process (SIGKILL, as the killer would) after the given delay, while the pass goes on. A pass over a small
+/// store takes a few milliseconds, less than an outside killer's reaction; this lands kills inside every phase.
+/// </summary>
+internal sealed class KillAtStep<T> : IProgress<T>
+{
+    private readonly int _step, _delayMs;
+    private int _seen;
+
+    public KillAtStep(int step, int delayMs)
+    {
+        _step = step;
+        _delayMs = delayMs;
+    }
+
+    public void Report(T value)
+    {
+        if (++_seen != _step) return;
+        new System.Threading.Thread(() =>
+        {
+            if (_delayMs > 0) System.Threading.Thread.Sleep(_delayMs);
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
+        }) { IsBackground = true }.Start();
     }
 }
