@@ -72,6 +72,35 @@ public static class EngineCommands
                 var (listings, packs) = ListingsInPacks.Move(backend, SqliteStore.IndexFile(store));
                 Console.WriteLine($"moved {listings} listings into {packs} packs, {timer.Elapsed.TotalSeconds:F2} s");
                 return 0;
+            case "ps-remove":   // ps-remove <store> <run> <keep>: Remove-Checkpoint -KeepLast <keep>
+                {
+                    var retention = new PersistStore.Engine.Retention.RetentionService(backend, PersistStore.Engine.Identity.Caller.For(null));
+                    var keep = new PersistStore.Engine.Retention.RetentionPolicy { Last = int.Parse(args[3]) };
+                    var unkept = retention.Plan(RunRef.Parse(run), keep, TimeZoneInfo.Utc);
+                    var done = retention.Apply(RunRef.Parse(run), keep, TimeZoneInfo.Utc, new System.Collections.Generic.HashSet<int>(System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(unkept, d => !d.Keep), d => d.Checkpoint.Number)));
+                    Console.WriteLine($"removed {System.Linq.Enumerable.Count(done, o => o.Removed)} checkpoints, {timer.Elapsed.TotalSeconds:F2} s");
+                    return 0;
+                }
+            case "ps-optimize":   // ps-optimize <store> <unused>: Optimize-PersistStore
+                {
+                    var o = new PersistStore.Engine.Maintenance.OptimizeService(backend, PersistStore.Engine.Identity.Caller.For(null)).Run(new PersistStore.Engine.Maintenance.OptimizeOptions());
+                    Console.WriteLine($"deleted {o.ChunksDeleted} chunks, {o.PacksDeleted} packs, repacked {o.PacksRepacked} into {o.PacksWritten}, freed {o.BytesFreed} bytes, {timer.Elapsed.TotalSeconds:F2} s ({string.Join(", ", System.Linq.Enumerable.Select(o.Phases, p => $"{p.Phase} {p.Time.TotalSeconds:F2}"))})");
+                    return 0;
+                }
+            case "ps-check":   // ps-check <store> <unused> <percent>: Test-PersistStore -ReadDataPercent <percent>
+                {
+                    var problems = new System.Collections.Generic.List<PersistStore.Engine.Checking.StoreProblem>();
+                    var c2 = new PersistStore.Engine.Checking.StoreChecker(backend, PersistStore.Engine.Identity.Caller.For(null))
+                        .Run(new PersistStore.Engine.Checking.CheckOptions { ReadDataPercent = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) }, problems.Add);
+                    Console.WriteLine($"{c2.Errors} errors, {c2.Warnings} warnings; read {c2.BytesRead} bytes of {c2.PacksRead} packs at {c2.ReadMBPerSecond:F0} MB/s; {timer.Elapsed.TotalSeconds:F2} s");
+                    return c2.Errors == 0 ? 0 : 1;
+                }
+            case "ps-retention":   // ps-retention <new store> <unused> <count>: plan and apply a policy over <count> hourly checkpoints
+                {
+                    var (plan, apply, removed) = RetentionBench.Run(backend, int.Parse(args[3]));
+                    Console.WriteLine($"{args[3]} checkpoints: plan {plan.TotalSeconds:F3} s, apply {apply.TotalSeconds:F3} s ({removed} removed)");
+                    return 0;
+                }
             case "ps-warmup":   // loads what every step loads (runtime, engine, SQLite) and does nothing
                 Console.WriteLine($"store format {backend.FormatVersion}, {runs.Query(new PersistStore.Engine.Model.RunFilter()).Count} runs");
                 return 0;
