@@ -26,7 +26,10 @@ for rep in $(seq 1 "$reps"); do
   pss="$work/repos/ps.pstore"
   cd "$work"
   for v in 1 2 3 4; do   # untimed: the history to clean up
-    [ "$v" -gt 1 ] && python3 "$shared/bench/mutate_data.py" "$work/data" --seed "$v" >/dev/null
+    if [ "$v" -gt 1 ]; then   # mutate_data.py refuses a tree it mutated before: its new folder is renamed after each run
+      python3 "$shared/bench/mutate_data.py" "$work/data" --seed "$v" >/dev/null
+      mv "$work/data/src/pkg_new" "$work/data/src/pkg_v$v"
+    fi
     "${ps[@]}" ps-checkpoint "$pss" data "$work/data" >/dev/null
     restic -r "$work/repos/restic" backup data --quiet
     borg create --compression lz4 "$work/repos/borg::v$v" data

@@ -51,15 +51,18 @@ namespace PersistStore.Engine.Checking
             _caller = caller;
         }
 
-        public RepairResult Run(bool planOnly, bool force, CancellationToken cancel = default)
+        public RepairResult Run(bool planOnly, bool force, CancellationToken cancel = default, IProgress<CheckProgress>? progress = null)
         {
+            var timer = System.Diagnostics.Stopwatch.StartNew();
             using var lease = planOnly ? null : MaintenanceLease.Take(_store, _caller, "Repair-PersistStore");
             var result = new RepairResult { PlanOnly = planOnly };
             var sound = new Dictionary<string, IReadOnlyList<PackEntry>>(StringComparer.Ordinal);
             var unreadable = new List<string>();
-            foreach (var name in _store.Packs.List())
+            var files = _store.Packs.List().ToList();
+            foreach (var name in files)
             {
                 cancel.ThrowIfCancellationRequested();
+                progress?.Report(new CheckProgress($"Reading the lists of {files.Count} packs", sound.Count + unreadable.Count, files.Count));
                 try { sound[name] = PackReader.ReadEntries(_store.Packs, name); }
                 catch (PersistStoreException e) when (e is PackDamagedException || e is PackMissingException) { unreadable.Add(name); }
             }
@@ -88,6 +91,8 @@ namespace PersistStore.Engine.Checking
             result.PacksAdded = added.Count;
             result.ChunksMoved = moves.Count;
             result.ChunksLost = lost;
+            _caller.Trace?.Invoke($"Repair-PersistStore: read {files.Count} pack lists and compared them with the index in {timer.Elapsed.TotalMilliseconds:F0} ms.");
+            progress?.Report(new CheckProgress("Checking what remains", files.Count, files.Count));
             if (planOnly) return Remaining(result, cancel);
 
             _store.Write(w =>

@@ -77,7 +77,10 @@ namespace PersistStore.Commands
                         "Say which run: give -Run, or pipe Checkpoint objects from Get-Checkpoint.");
                 var service = new RetentionService(backend, Caller);
                 var numbers = Checkpoint.Select(c => c.Number).ToList();
+                WriteProgress(new ProgressRecord(8, "Removing checkpoints", $"Planning for run '{Run?.ToString() ?? piped?.ToString()}'"));
+                var timer = System.Diagnostics.Stopwatch.StartNew();
                 var plan = ParameterSetName == "Policy" ? service.Plan(run, Policy, TimeZoneInfo.Local, Cancellation) : service.Plan(run, numbers, Cancellation);
+                WriteDebug($"Remove-Checkpoint: planned {plan.Count} checkpoints ({plan.Count(d => !d.Keep)} to remove) in {timer.Elapsed.TotalMilliseconds:F1} ms.");
 
                 var approved = new HashSet<int>();
                 foreach (var d in plan.Where(d => !d.Keep))
@@ -86,6 +89,8 @@ namespace PersistStore.Commands
                 var outcomes = approved.Count == 0 ? plan.Select(d => new RetentionOutcome(d, false)).ToList()
                     : ParameterSetName == "Policy" ? service.Apply(run, Policy, TimeZoneInfo.Local, approved, Cancellation)
                     : service.Apply(run, numbers, approved, Cancellation);
+                WriteDebug($"Remove-Checkpoint: removed {outcomes.Count(o => o.Removed)} under the run's lock in {timer.Elapsed.TotalMilliseconds:F1} ms (planning included).");
+                WriteProgress(new ProgressRecord(8, "Removing checkpoints", "Done") { RecordType = ProgressRecordType.Completed });
                 foreach (var o in outcomes) WriteObject(ToOutput(o, resolved.Location.Display));
             });
         }

@@ -25,7 +25,9 @@ namespace PersistStore.Commands
             ForItem(store, () =>
             {
                 var repair = new IndexRepair(backend, Caller);
-                var plan = repair.Run(planOnly: true, force: Force, Cancellation);
+                var pump = new PipelinePump(7, $"Repairing {store}");
+                var progress = new TestPersistStoreCommand.Progress(pump);
+                var plan = pump.Run(this, () => repair.Run(planOnly: true, force: Force, Cancellation, progress));
                 string what = $"Rebuild the chunk index from {plan.PacksScanned} packs: add {plan.PacksAdded} packs, move {plan.ChunksMoved} entries to sound copies, mark {plan.ChunksLost.Count} lost chunks damaged"
                     + (Force ? $", delete their index entries and {plan.UnreadablePacks.Count} unreadable pack files" : "");
                 if (!ShouldProcess(store, what))
@@ -33,7 +35,8 @@ namespace PersistStore.Commands
                     WriteObject(ToReport(plan, store));
                     return;
                 }
-                WriteObject(ToReport(repair.Run(planOnly: false, force: Force, Cancellation), store));
+                var pass = new PipelinePump(7, $"Repairing {store}");
+                WriteObject(ToReport(pass.Run(this, () => repair.Run(planOnly: false, force: Force, Cancellation, new TestPersistStoreCommand.Progress(pass))), store));
             });
         }
 

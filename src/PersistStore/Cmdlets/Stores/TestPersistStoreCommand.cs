@@ -62,7 +62,7 @@ namespace PersistStore.Commands
             Checkpoints = p.Checkpoints.ToArray(), Files = p.Files.ToArray(), FilesAffected = p.FilesAffected,
         };
 
-        private sealed class Progress : IProgress<CheckProgress>
+        internal sealed class Progress : IProgress<CheckProgress>
         {
             private readonly PipelinePump _pump;
             public Progress(PipelinePump pump) => _pump = pump;
