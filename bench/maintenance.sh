@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scheduled cleanup, side by side (issue #12): four checkpoints of the shared benchmark data (the pristine tree, then
-# three 1% mutations), then half of them removed and their space reclaimed (Remove-Checkpoint -KeepLast 2 and
+# the pristine tree with a 1% mutation of seed 2, 3 and 4), then half of them removed and their space reclaimed (Remove-Checkpoint -KeepLast 2 and
 # Optimize-PersistStore vs restic forget --keep-last 2 --prune vs borg prune + compact), then a check that reads
 # every byte (Test-PersistStore -ReadData vs restic check --read-data vs borg check --verify-data), and retention
 # planned and applied over 10,000 checkpoints. Prints a markdown table of medians (seconds, peak RSS, store sizes).
@@ -26,9 +26,9 @@ for rep in $(seq 1 "$reps"); do
   pss="$work/repos/ps.pstore"
   cd "$work"
   for v in 1 2 3 4; do   # untimed: the history to clean up
-    if [ "$v" -gt 1 ]; then   # mutate_data.py refuses a tree it mutated before: its new folder is renamed after each run
+    if [ "$v" -gt 1 ]; then   # mutate_data.py mutates a pristine tree once: each version is the pristine tree mutated with its own seed
+      rm -rf "$work/data"; cp -a "$work/pristine" "$work/data"
       python3 "$shared/bench/mutate_data.py" "$work/data" --seed "$v" >/dev/null
-      mv "$work/data/src/pkg_new" "$work/data/src/pkg_v$v"
     fi
     "${ps[@]}" ps-checkpoint "$pss" data "$work/data" >/dev/null
     restic -r "$work/repos/restic" backup data --quiet
