@@ -102,7 +102,7 @@ public sealed class CheckTests : IDisposable
     {
         var (id, pack, entry) = ChunkOf("sub0/f0.bin");
         Damage(pack, b => { b[entry.Offset + entry.Length / 2] ^= 0x08; return b; });
-        Assert.Empty(Check().Problems.Where(p => p.Severity == ProblemSeverity.Error));   // structure alone cannot see it
+        Assert.DoesNotContain(Check().Problems, p => p.Severity == ProblemSeverity.Error);   // structure alone cannot see it
 
         var (summary, problems) = Check(readData: 100);
         var p = Assert.Single(problems);
@@ -121,7 +121,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
         Assert.Empty(_backend.Read(r => r.MarkedBlobs()));
         // The two older checkpoints now restore too: the chunk's index entry moved to its new, sound copy.
-        Assert.Empty(Check(readData: 100).Problems.Where(x => x.Severity == ProblemSeverity.Error));
+        Assert.DoesNotContain(Check(readData: 100).Problems, x => x.Severity == ProblemSeverity.Error);
     }
 
     [Theory]
@@ -178,7 +178,7 @@ public sealed class CheckTests : IDisposable
         new RestoreService(_backend).Export(next, target);
         Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
         // The folder read in full gave the same listing, stored again over the damaged row: the older checkpoints heal too.
-        Assert.Empty(Check().Problems.Where(x => x.Severity == ProblemSeverity.Error));
+        Assert.DoesNotContain(Check().Problems, x => x.Severity == ProblemSeverity.Error);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class OptimizeConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public void OptimizeInALoopBesideThreeChurningWritersLosesNothing()
+    public async System.Threading.Tasks.Task OptimizeInALoopBesideThreeChurningWritersLosesNothing()
     {
         var backend = _store.Open();
         var names = new[] { "w1", "w2", "w3" };
@@ -69,7 +69,8 @@ public sealed class OptimizeConcurrencyTests : IDisposable
         foreach (var (p, errors) in workers)
         {
             p.WaitForExit();
-            Assert.True(p.ExitCode == 0, $"a worker failed: {errors.Result}");
+            string failed = await errors;
+            Assert.True(p.ExitCode == 0, $"a worker failed: {failed}");
             p.Dispose();
         }
         optimize.Run(new OptimizeOptions());

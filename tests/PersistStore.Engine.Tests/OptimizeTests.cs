@@ -118,7 +118,7 @@ public sealed class OptimizeTests : IDisposable
     }
 
     [Fact]
-    public void AWriterThatReferencedACandidateBeforeTheMarkKeepsIt()
+    public async Task AWriterThatReferencedACandidateBeforeTheMarkKeepsIt()
     {
         var content = TestFiles.RandomBytes(2 << 20, 5);
         var first = Take("a", "data.bin", content);
@@ -139,7 +139,7 @@ public sealed class OptimizeTests : IDisposable
             return c;
         });
         writer.Exit(RunRef.Parse("b"));
-        var result = pass.Result;
+        var result = await pass;
 
         Assert.Null(result.Deferred);
         Assert.True(result.Rescued > 0);
@@ -149,7 +149,7 @@ public sealed class OptimizeTests : IDisposable
     }
 
     [Fact]
-    public void AWriterThatStartsAfterTheMarkStoresTheContentAgainAndNothingItNeedsIsDeleted()
+    public async Task AWriterThatStartsAfterTheMarkStoresTheContentAgainAndNothingItNeedsIsDeleted()
     {
         var content = TestFiles.RandomBytes(2 << 20, 7);
         Take("a", "data.bin", content);
@@ -164,7 +164,7 @@ public sealed class OptimizeTests : IDisposable
         Assert.True(later.NewBytes >= content.Length, $"marked chunks are not reused: the content is stored again ({later.NewBytes} new bytes)");
         var image = DirectoryImage.Capture(Folder("b"), withDirectoryTimes: false);
         holder.Exit(RunRef.Parse("a"));
-        var result = pass.Result;
+        var result = await pass;
 
         Assert.Null(result.Deferred);
         AssertExports(later, image);
@@ -247,7 +247,12 @@ public sealed class OptimizeTests : IDisposable
         var seen = _backend.Read(r =>
         {
             r.LastHistoryEntry();   // the snapshot begins here, before the repack
-            Assert.Equal(1, Task.Run(() => Optimize()).Result.PacksRepacked);
+            // On another thread, while this read's snapshot stays open (a thread, joined: no task to block on here).
+            OptimizeResult? repacked = null;
+            var other = new Thread(() => repacked = Optimize());
+            other.Start();
+            other.Join();
+            Assert.Equal(1, repacked!.PacksRepacked);
             var plain = Array.Empty<byte>();
             Assert.True(r.ReadBlob(chunk.Id, (size, codec, data) => { plain = new byte[size]; BlobCodec.DecodeInto(chunk.Id, size, codec, data, plain); }));
             return plain;

@@ -16,14 +16,15 @@ public class ModuleLayoutTests
     {
         "Compare-Checkpoint", "Connect-PersistStore", "Disconnect-PersistStore", "Enter-RunLock", "Exit-RunLock", "Export-Checkpoint",
         "Get-Checkpoint", "Get-PersistStore", "Get-Run", "Get-RunHistory", "Get-RunLock", "Invoke-RunRevert", "Invoke-RunTransaction",
-        "New-Checkpoint", "New-Run", "Remove-Run", "Remove-RunTag", "Set-Run", "Set-RunTag", "Unlock-Run", "Update-PersistStore",
+        "New-Checkpoint", "New-Run", "Optimize-PersistStore", "Remove-Checkpoint", "Remove-Run", "Remove-RunTag", "Repair-PersistStore",
+        "Set-Run", "Set-RunTag", "Test-PersistStore", "Unlock-Run", "Update-PersistStore",
     };
 
     private static readonly string[] Mutating =
     {
         "Connect-PersistStore", "Disconnect-PersistStore", "New-Run", "Set-Run", "Remove-Run", "Set-RunTag", "Remove-RunTag",
         "New-Checkpoint", "Export-Checkpoint", "Invoke-RunRevert", "Enter-RunLock", "Exit-RunLock", "Unlock-Run", "Invoke-RunTransaction",
-        "Update-PersistStore",
+        "Update-PersistStore", "Remove-Checkpoint", "Optimize-PersistStore", "Repair-PersistStore",
     };
 
     private readonly ModuleFixture _ps;
