@@ -191,7 +191,9 @@ internal sealed class KillAtStep<T> : IProgress<T>
 
     public void Report(T value)
     {
-        if (++_seen != _step) return;
+        Console.Out.WriteLine($"step {++_seen}: {value}");
+        Console.Out.Flush();
+        if (_seen != _step) return;
         new System.Threading.Thread(() =>
         {
             if (_delayMs > 0) System.Threading.Thread.Sleep(_delayMs);

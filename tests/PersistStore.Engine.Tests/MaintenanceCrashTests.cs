@@ -55,14 +55,16 @@ public sealed class MaintenanceCrashTests : IDisposable
         worker.WaitForExit();
     }
 
-    /// <summary>Runs the worker to its end: it kills itself at the point its arguments say, or finishes.</summary>
-    private void RunToEnd(params string[] args)
+    /// <summary>Runs the worker to its end (it kills itself at the point its arguments say, or finishes); returns the
+    /// last progress line it printed.</summary>
+    private string RunToEnd(params string[] args)
     {
         using var worker = System.Diagnostics.Process.Start(CrashTests.WorkerStart(_store.PathOnDisk, args))!;
         var stderr = worker.StandardError.ReadToEndAsync();
-        worker.StandardOutput.ReadToEnd();
+        var lines = worker.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         worker.WaitForExit();
-        Assert.True(worker.ExitCode is 0 or 137 or -1, $"the worker failed ({worker.ExitCode}): {stderr.Result}");
+        Assert.True(worker.ExitCode is 0 or 137 or -1, $"the worker failed ({worker.ExitCode}): {stderr.GetAwaiter().GetResult()}");
+        return lines.LastOrDefault(l => l.StartsWith("step ", StringComparison.Ordinal)) ?? "";
     }
 
     private int OptimizePasses() => _store.Open().Read(r => r.QueryHistory(new Model.HistoryFilter { Operations = new[] { Model.Operations.OptimizeStore } })).Count;
@@ -90,7 +92,7 @@ public sealed class MaintenanceCrashTests : IDisposable
     public void AKilledOptimizeLosesNothingAndTheNextPassCompletes()
     {
         var random = new Random(1212);
-        int completed = 0;
+        int completed = 0, killedRepacking = 0;
         for (int trial = 0; trial < Trials; trial++)
         {
             Checkpoint(random, trial);
@@ -99,8 +101,9 @@ public sealed class MaintenanceCrashTests : IDisposable
             var before = Numbers();
             int passes = OptimizePasses();
             // Killed from inside: in phase 1-3 (mark, wait, sweep), or among the repacks (4 on), 0-6 ms after it began.
-            RunToEnd("optimize", random.Next(1, 6).ToString(), random.Next(7).ToString());
+            string last = RunToEnd("optimize", random.Next(1, 6).ToString(), random.Next(7).ToString());
             if (OptimizePasses() > passes) completed++;   // the killed pass had finished (it logs last)
+            else if (last.Contains("Repacking")) killedRepacking++;
             Assert.Equal(before, Numbers());
             AssertSound();
             var next = new OptimizeService(_store.Open(), Caller.For(null)).Run(new OptimizeOptions());
@@ -108,6 +111,7 @@ public sealed class MaintenanceCrashTests : IDisposable
         }
         AssertSound();
         Assert.True(completed < Trials * 3 / 4, $"{completed} of {Trials} kills came after the pass had finished: too few landed inside one");
+        Assert.True(killedRepacking > 0, "no kill landed while packs were being repacked");
         var summary = new Stores.StoreService(_store.Open()).Summarize();
         Assert.Equal(0L, summary.UnreferencedBytes);
         Assert.Equal(summary.Packs, _store.Open().Packs.List().Count());

@@ -260,6 +260,36 @@ public sealed class OptimizeTests : IDisposable
         Assert.Equal(expected, seen);
     }
 
+    [Fact]
+    public void CtrlCAtAnyPhaseLeavesAConsistentStoreAndTheNextPassCompletes()
+    {
+        for (int stopAt = 1; stopAt <= 3; stopAt++)
+        {
+            Take("a", "data.bin", TestFiles.RandomBytes(1 << 20, 100 + stopAt));
+            Take("a", "data.bin", TestFiles.RandomBytes(1 << 20, 200 + stopAt));
+            var numbers = _checkpoints.List(RunRef.Parse("a")).Select(c => c.Number).ToArray();
+            Remove("a", numbers.Take(numbers.Length - 1).ToArray());
+            using var stop = new CancellationTokenSource();
+            int seen = 0;
+            var progress = new Inline<OptimizeProgress>(_ => { if (++seen == stopAt) stop.Cancel(); });
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+                new OptimizeService(_backend, Caller.For(null)).Run(new OptimizeOptions(), progress, stop.Token));
+            var problems = new List<Checking.StoreProblem>();
+            new Checking.StoreChecker(_backend, Caller.For(null)).Run(new Checking.CheckOptions { ReadDataPercent = 100 }, problems.Add);
+            Assert.DoesNotContain(problems, p => p.Severity == Checking.ProblemSeverity.Error);
+            var next = Optimize();   // the lease of the stopped pass was given back: no MaintenanceRunning
+            Assert.Null(next.Deferred);
+            Assert.Equal(0L, Summary().UnreferencedBytes);
+        }
+    }
+
+    private sealed class Inline<T> : IProgress<T>
+    {
+        private readonly Action<T> _report;
+        public Inline(Action<T> report) => _report = report;
+        public void Report(T value) => _report(value);
+    }
+
     private byte[] Read(BlobId id) => _backend.Read(r =>
     {
         var plain = Array.Empty<byte>();
