@@ -24,6 +24,9 @@ public sealed class OptimizeConcurrencyTests : IDisposable
 {
     private static readonly double Seconds = double.TryParse(Environment.GetEnvironmentVariable("PERSISTSTORE_CHURN_SECONDS"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 20;
     private readonly TestStore _store = new();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+    public OptimizeConcurrencyTests(Xunit.Abstractions.ITestOutputHelper output) => _output = output;
 
     public void Dispose() => _store.Dispose();
 
@@ -74,7 +77,7 @@ public sealed class OptimizeConcurrencyTests : IDisposable
             p.Dispose();
         }
         optimize.Run(new OptimizeOptions());
-        Console.WriteLine($"churn: {Seconds} s, {taken.Count} checkpoints, {passes} passes deleted {deleted} chunks, repacked {repacked} packs, rescued {rescued}");
+        _output.WriteLine($"churn: {Seconds} s, {taken.Count} checkpoints, {passes} passes deleted {deleted} chunks, repacked {repacked} packs, rescued {rescued}");
         Assert.True(passes >= 3 && deleted > 0, $"{passes} passes deleted {deleted} chunks, repacked {repacked} packs, rescued {rescued}: the test did not exercise deletion");
 
         var restore = new RestoreService(backend);
