@@ -77,7 +77,9 @@ Exit-RunLock -Run job -Store '$store'
 
             $manifest = Get-TestManifest
             $job = Start-ThreadJob { param($s) Import-Module $using:manifest; Optimize-PersistStore -Store $s } -ArgumentList $store
-            Start-Sleep -Milliseconds 700
+            # Released only well after the job's pass has begun waiting (importing the module in a thread job takes
+            # a few hundred milliseconds; a loaded CI machine more).
+            Start-Sleep -Seconds 3
             $holder.StandardInput.WriteLine('go')
             $holder.StandardOutput.ReadLine() | Should -Be 'released'
             $done = $job | Receive-Job -Wait -AutoRemoveJob
