@@ -17,6 +17,13 @@ BeforeAll {
         @{ Name = 'CheckpointChange'; Objects = @(Compare-Checkpoint nightly-backup -Reference 1 -Difference 2); Labels = 'Change', 'ItemType', 'Detail', 'Path' }
         @{ Name = 'RevertResult'; Objects = @(Invoke-RunRevert nightly-backup -Checkpoint 1 -Confirm:$false); Labels = 'RunName', 'Checkpoint', 'SafetyCheckpoint', 'ChangedPaths', 'TagsRestored' }
         @{ Name = 'CheckpointRemoval'; Objects = @(Remove-Checkpoint nightly-backup -KeepLast 1 -KeepTag nightly -WhatIf); Labels = 'RunName', 'Number', 'Created (UTC)', 'Action', 'Removed', 'Reasons' }
+        @{ Name = 'StoreProblem'; Objects = @(& {   # a store of its own with its one pack deleted
+                    $damaged = New-TestStorePath 'damaged'
+                    New-Run viewed -Path $work -Store $damaged | Out-Null
+                    New-Checkpoint viewed -Store $damaged | Out-Null
+                    Remove-Item @(Get-ChildItem (Join-Path $damaged 'packs') -Recurse -Filter '*.pack')[0].FullName
+                    Test-PersistStore -Store $damaged -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Where-Object Kind })
+           Labels = 'Severity', 'Kind', 'Target', 'Files', 'Checkpoints' }
         @{ Name = 'RunLock'; Objects = @(Enter-RunLock nightly-backup -Reason 'disk replacement in rack 4, back at noon'); Labels = 'RunName', 'Owner', 'ProcessId', 'Expires (UTC)', 'Stale', 'Reason' }
     )
 }
@@ -25,7 +32,7 @@ AfterAll { Exit-RunLock nightly-backup -ErrorAction SilentlyContinue }
 
 Describe 'Default table views' {
     It '<Name> at <Width> columns: every header on one line, the last column kept, no line too long' -ForEach @(
-        foreach ($w in 80, 120) { foreach ($n in 'Run', 'HistoryEntry', 'Checkpoint', 'CheckpointChange', 'RevertResult', 'CheckpointRemoval', 'RunLock') { @{ Name = $n; Width = $w } } }
+        foreach ($w in 80, 120) { foreach ($n in 'Run', 'HistoryEntry', 'Checkpoint', 'CheckpointChange', 'RevertResult', 'CheckpointRemoval', 'StoreProblem', 'RunLock') { @{ Name = $n; Width = $w } } }
     ) {
         $view = $script:views | Where-Object { $_.Name -eq $Name }
         $view.Objects.Count | Should -BeGreaterThan 0
