@@ -112,6 +112,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal(new[] { "job#1:sub0/f0.bin", "job#2:sub0/f0.bin" }, p.Files);
         Assert.Equal((1, 2), (summary.Errors, summary.CheckpointsAffected));
         Assert.Contains(_backend.Read(r => r.MarkedBlobs()), m => m.Id.Equals(id) && m.Mark == BlobMark.Damaged);
+        Assert.Equal(1L, new Stores.StoreService(_backend).Summarize().DamagedBlobs);
 
         // Nothing changed on disk, yet the damaged chunk is not reused: its file is read and its content stored again.
         var third = _checkpoints.Create(Job, "after the check");
@@ -120,6 +121,7 @@ public sealed class CheckTests : IDisposable
         new RestoreService(_backend).Export(third, target);
         Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));
         Assert.Empty(_backend.Read(r => r.MarkedBlobs()));
+        Assert.Equal(0L, new Stores.StoreService(_backend).Summarize().DamagedBlobs);
         // The two older checkpoints now restore too: the chunk's index entry moved to its new, sound copy.
         Assert.DoesNotContain(Check(readData: 100).Problems, x => x.Severity == ProblemSeverity.Error);
     }

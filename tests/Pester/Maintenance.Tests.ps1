@@ -120,6 +120,7 @@ Describe 'Test-PersistStore' {
         $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $problems[0].TargetObject | Should -Be $results[0].Target
         $problems[0].Exception.Message | Should -BeLike "*Affects 1 checkpoint(s) (job#2) and 1 file(s), first: job#2:data.bin."
+        (Get-PersistStore).DamagedBlobs | Should -Be 1
 
         (New-Checkpoint job).NewBytes | Should -BeGreaterThan 64KB   # nothing changed on disk, but the damaged chunk (64 KiB or more) is stored again
         $out = Join-Path $TestDrive "export-$([guid]::NewGuid().ToString('N'))"

@@ -19,6 +19,9 @@ namespace PersistStore.Engine.Model
         public long UnreferencedChunks { get; set; }
         public long UnreferencedBytes { get; set; }
         public long HistoryEntries { get; set; }
+        /// <summary>Chunks and listings found damaged or missing (by Test-PersistStore, a read or Repair-PersistStore) whose
+        /// content no checkpoint has stored again yet: the next checkpoint that meets it does.</summary>
+        public long DamagedBlobs { get; set; }
         public double DedupRatio => StoredBytes == 0 ? 0 : (double)LogicalBytes / StoredBytes;
     }
 }

@@ -65,6 +65,7 @@ namespace PersistStore.Infrastructure
             Runs = s.Runs, Checkpoints = s.Checkpoints, Chunks = s.Chunks, LogicalBytes = s.LogicalBytes,
             StoredBytes = s.StoredBytes, Packs = s.Packs, PackBytes = s.PackBytes,
             UnreferencedChunks = s.UnreferencedChunks, UnreferencedBytes = s.UnreferencedBytes, DedupRatio = s.DedupRatio, HistoryEntries = s.HistoryEntries,
+            DamagedBlobs = s.DamagedBlobs,
             Source = resolved.Source.ToString(), ConnectionValue = resolved.Location.Value,
         };
     }

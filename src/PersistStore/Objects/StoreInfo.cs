@@ -21,6 +21,8 @@ namespace PersistStore
         public long UnreferencedChunks { get; set; }
         public long UnreferencedBytes { get; set; }
         public double DedupRatio { get; set; }
+        /// <summary>Chunks and listings found damaged or missing whose content no checkpoint has stored again yet.</summary>
+        public long DamagedBlobs { get; set; }
         public long HistoryEntries { get; set; }
         /// <summary>Where the store was found: Parameter, SessionDefault, Environment or UserDefault.</summary>
         public string Source { get; set; } = "";

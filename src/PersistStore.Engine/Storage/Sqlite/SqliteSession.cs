@@ -171,6 +171,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             StoredBytes = Count("SELECT COALESCE(SUM(length(data)), 0) FROM blobs") + Count("SELECT COALESCE(SUM(length), 0) FROM chunks"),
             Packs = Count("SELECT COUNT(*) FROM packs"),
             PackBytes = Count("SELECT COALESCE(SUM(length), 0) FROM packs"),
+            DamagedBlobs = Count($"SELECT COUNT(*) FROM blob_marks WHERE mark = {(int)BlobMark.Damaged}"),
         };
 
         public void InsertRun(RunRecord run) => SqliteRunRows.Insert(_db, run);
