@@ -33,7 +33,7 @@ if (args[0] is "optimize" or "repair")
     // optimize <store> <step> <delay ms>: killed from inside (KillAtStep), so kills land inside the pass.
     if (args[0] == "optimize")
         new PersistStore.Engine.Maintenance.OptimizeService(store, caller).Run(new PersistStore.Engine.Maintenance.OptimizeOptions(),
-            new KillAtStep<PersistStore.Engine.Maintenance.OptimizeProgress>(int.Parse(args[2]), int.Parse(args[3])));
+            new KillAtStep<PersistStore.Engine.Maintenance.PassProgress>(int.Parse(args[2]), int.Parse(args[3])));
     else new PersistStore.Engine.Checking.IndexRepair(store, caller).Run(planOnly: false, force: false);
     return 0;
 }

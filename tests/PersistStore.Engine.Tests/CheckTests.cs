@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Checkpoints;
 using PersistStore.Engine.Checking;
 using PersistStore.Engine.Compression;
@@ -70,18 +69,6 @@ public sealed class CheckTests : IDisposable
         });
     }
 
-    private void Sql(string sql)
-    {
-        SqliteConnection.ClearAllPools();
-        using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = sql;
-            cmd.ExecuteNonQuery();
-        }
-    }
-
     private void Damage(string pack, Func<byte[], byte[]> change)
     {
         ((Packs.LocalPackStore)_backend.Packs).Dispose();
@@ -146,7 +133,7 @@ public sealed class CheckTests : IDisposable
     public void ADeletedIndexRowIsAMissingChunkNamingItsFiles()
     {
         var (id, _, _) = ChunkOf("sub1/f3.bin");
-        Sql($"DELETE FROM chunks WHERE id = x'{Convert.ToHexString(id.Bytes)}'");
+        _store.Sql($"DELETE FROM chunks WHERE id = x'{Convert.ToHexString(id.Bytes)}'");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
         Assert.Equal((ProblemKinds.ChunkMissing, id.ToString()), (p.Kind, p.Target));
         Assert.Equal(new[] { "job#1:sub1/f3.bin", "job#2:sub1/f3.bin" }, p.Files);
@@ -155,7 +142,7 @@ public sealed class CheckTests : IDisposable
     [Fact]
     public void AnAlteredHistoryEntryBreaksTheChain()
     {
-        Sql("UPDATE history SET details = 'edited' WHERE id = 2");
+        _store.Sql("UPDATE history SET details = 'edited' WHERE id = 2");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
         Assert.Equal(ProblemKinds.HistoryBroken, p.Kind);
         Assert.Contains("History entry 2 was altered", p.Message);
@@ -166,7 +153,7 @@ public sealed class CheckTests : IDisposable
     {
         var latest = _checkpoints.Get(Job, null);
         var sub0 = _backend.Read(r => TreeStore.Load(r, latest.RootTree).Entries.Single(e => e.Name == "sub0").Subtree!.Value);
-        Sql($"UPDATE blobs SET data = zeroblob(length(data)) WHERE id = x'{Convert.ToHexString(sub0.Bytes)}'");
+        _store.Sql($"UPDATE blobs SET data = zeroblob(length(data)) WHERE id = x'{Convert.ToHexString(sub0.Bytes)}'");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
         Assert.Equal((ProblemKinds.ListingDamaged, sub0.ToString()), (p.Kind, p.Target));
         Assert.Equal(new[] { "job#1:sub0", "job#2:sub0" }, p.Files);
@@ -211,7 +198,7 @@ public sealed class CheckTests : IDisposable
     public void RepairRebuildsALostIndexFromThePacksAloneExactlyAsItWas()
     {
         var before = IndexMap();
-        Sql("DELETE FROM chunks; DELETE FROM packs;");
+        _store.Sql("DELETE FROM chunks; DELETE FROM packs;");
         Assert.Contains(Check().Problems, p => p.Kind == ProblemKinds.ChunkMissing);
 
         var plan = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: true, force: false);

@@ -66,7 +66,7 @@ public class CrashTests : IDisposable
 
     private void StartAndKill(Random random, int maxDelayMs, params string[] args) => StartAndKillOn(_store.PathOnDisk, random, maxDelayMs, args);
 
-    private static void StartAndKillOn(string store, Random random, int maxDelayMs, params string[] args)
+    internal static void StartAndKillOn(string store, Random random, int maxDelayMs, params string[] args)
     {
         using var worker = Process.Start(WorkerStart(store, args))!;
         var stderr = worker.StandardError.ReadToEndAsync();
@@ -178,14 +178,7 @@ public class CrashTests : IDisposable
     /// <summary>SQLite intact; numbers contiguous; every tree and chunk of every checkpoint present; history chained.</summary>
     private void AssertConsistent()
     {
-        SqliteConnection.ClearAllPools();
-        using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA integrity_check";
-            Assert.Equal("ok", cmd.ExecuteScalar());
-        }
+        _store.AssertIntegrity();
         var backend = _store.Open();
         var run = new RunService(backend).Get(RunRef.Parse("crash"));
         var checkpoints = backend.Read(r => r.QueryCheckpoints(run.Id));

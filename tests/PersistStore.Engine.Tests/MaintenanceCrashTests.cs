@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Microsoft.Data.Sqlite;
 using PersistStore.Engine.Checkpoints;
 using PersistStore.Engine.Checking;
 using PersistStore.Engine.Identity;
@@ -44,17 +43,6 @@ public sealed class MaintenanceCrashTests : IDisposable
         new CheckpointService(_store.Open()).Create(Run, null);
     }
 
-    private void KillAt(Random random, int maxDelayMs, params string[] args)
-    {
-        using var worker = System.Diagnostics.Process.Start(CrashTests.WorkerStart(_store.PathOnDisk, args))!;
-        var stderr = worker.StandardError.ReadToEndAsync();
-        string? line = worker.StandardOutput.ReadLine();
-        Assert.True(line == "ready", $"worker did not start: {line} {stderr.Result}");
-        System.Threading.Thread.Sleep(random.Next(maxDelayMs));
-        try { worker.Kill(); } catch (InvalidOperationException) { }
-        worker.WaitForExit();
-    }
-
     /// <summary>Runs the worker to its end (it kills itself at the point its arguments say, or finishes); returns the
     /// last progress line it printed.</summary>
     private string RunToEnd(params string[] args)
@@ -74,14 +62,7 @@ public sealed class MaintenanceCrashTests : IDisposable
     /// <summary>SQLite intact, and Test-PersistStore -ReadData finds no error: every checkpoint restores in full.</summary>
     private void AssertSound()
     {
-        SqliteConnection.ClearAllPools();
-        using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
-        {
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA integrity_check";
-            Assert.Equal("ok", cmd.ExecuteScalar());
-        }
+        _store.AssertIntegrity();
         var problems = new List<StoreProblem>();
         new StoreChecker(_store.Open(), Caller.For(null)).Run(new CheckOptions { ReadDataPercent = 100, MarkDamaged = false }, problems.Add);
         var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
@@ -126,7 +107,7 @@ public sealed class MaintenanceCrashTests : IDisposable
             Checkpoint(random, trial);
             Checkpoint(random, trial + 1);
             var before = Numbers();
-            KillAt(random, 150, "remove", "crash", "1");
+            CrashTests.StartAndKillOn(_store.PathOnDisk, random, 150, "remove", "crash", "1");
             var after = Numbers();
             Assert.True(after.SequenceEqual(before) || after.SequenceEqual(before.TakeLast(1)), $"{string.Join(",", before)} -> {string.Join(",", after)}");
             AssertSound();
@@ -141,16 +122,8 @@ public sealed class MaintenanceCrashTests : IDisposable
         {
             Checkpoint(random, trial);
             // The index loses its packs (every row of chunks and packs): only a repair brings the checkpoints back.
-            SqliteConnection.ClearAllPools();
-            using (var c = new SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False"))
-            {
-                c.Open();
-                using var cmd = c.CreateCommand();
-                cmd.CommandText = "DELETE FROM chunks; DELETE FROM packs; DELETE FROM blob_marks;";
-                cmd.ExecuteNonQuery();
-            }
-            SqliteConnection.ClearAllPools();
-            KillAt(random, 300, "repair");
+            _store.Sql("DELETE FROM chunks; DELETE FROM packs; DELETE FROM blob_marks;");
+            CrashTests.StartAndKillOn(_store.PathOnDisk, random, 300, "repair");
             var result = new IndexRepair(_store.Open(), Caller.For(null)).Run(planOnly: false, force: false);
             Assert.Empty(result.Remaining);
             AssertSound();

@@ -271,7 +271,7 @@ public sealed class OptimizeTests : IDisposable
             Remove("a", numbers.Take(numbers.Length - 1).ToArray());
             using var stop = new CancellationTokenSource();
             int seen = 0;
-            var progress = new Inline<OptimizeProgress>(_ => { if (++seen == stopAt) stop.Cancel(); });
+            var progress = new Inline<PassProgress>(_ => { if (++seen == stopAt) stop.Cancel(); });
             Assert.ThrowsAny<OperationCanceledException>(() =>
                 new OptimizeService(_backend, Caller.For(null)).Run(new OptimizeOptions(), progress, stop.Token));
             var problems = new List<Checking.StoreProblem>();

@@ -51,7 +51,7 @@ namespace PersistStore.Engine.Checking
             _caller = caller;
         }
 
-        public RepairResult Run(bool planOnly, bool force, CancellationToken cancel = default, IProgress<CheckProgress>? progress = null)
+        public RepairResult Run(bool planOnly, bool force, CancellationToken cancel = default, IProgress<PassProgress>? progress = null)
         {
             var timer = System.Diagnostics.Stopwatch.StartNew();
             using var lease = planOnly ? null : MaintenanceLease.Take(_store, _caller, "Repair-PersistStore");
@@ -62,7 +62,7 @@ namespace PersistStore.Engine.Checking
             foreach (var name in files)
             {
                 cancel.ThrowIfCancellationRequested();
-                progress?.Report(new CheckProgress($"Reading the lists of {files.Count} packs", sound.Count + unreadable.Count, files.Count));
+                progress?.Report(new PassProgress($"Reading the lists of {files.Count} packs", sound.Count + unreadable.Count, files.Count));
                 try { sound[name] = PackReader.ReadEntries(_store.Packs, name); }
                 catch (PersistStoreException e) when (e is PackDamagedException || e is PackMissingException) { unreadable.Add(name); }
             }
@@ -81,7 +81,7 @@ namespace PersistStore.Engine.Checking
                 var own = sound.TryGetValue(pack, out var list) ? list.ToDictionary(e => e.Id) : null;
                 foreach (var e in _store.Read(r => r.ChunksInPack(pack), cancel))
                 {
-                    if (own != null && own.TryGetValue(e.Id, out var o) && o.Offset == e.Offset && o.Length == e.Length && o.Codec == e.Codec && o.PlainSize == e.PlainSize) continue;
+                    if (own != null && own.TryGetValue(e.Id, out var o) && o.Equals(e)) continue;
                     if (copies.TryGetValue(e.Id, out var copy)) moves.Add((e.Id, copy.Pack, copy.Entry));
                     else lost.Add(e.Id);
                 }
@@ -92,7 +92,7 @@ namespace PersistStore.Engine.Checking
             result.ChunksMoved = moves.Count;
             result.ChunksLost = lost;
             _caller.Trace?.Invoke($"Repair-PersistStore: read {files.Count} pack lists and compared them with the index in {timer.Elapsed.TotalMilliseconds:F0} ms.");
-            progress?.Report(new CheckProgress("Checking what remains", files.Count, files.Count));
+            progress?.Report(new PassProgress("Checking what remains", files.Count, files.Count));
             if (planOnly) return Remaining(result, cancel);
 
             _store.Write(w =>

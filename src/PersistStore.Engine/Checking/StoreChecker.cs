@@ -8,6 +8,7 @@ using PersistStore.Engine.Compression;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.History;
 using PersistStore.Engine.Identity;
+using PersistStore.Engine.Maintenance;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Packs;
 using PersistStore.Engine.Snapshots;
@@ -16,9 +17,6 @@ using PersistStore.Engine.Trees;
 
 namespace PersistStore.Engine.Checking
 {
-    /// <summary>Where a check is: its phase, and packs read of those to read.</summary>
-    public sealed record CheckProgress(string Phase, int Done, int Total);
-
     /// <summary>
     /// Test-PersistStore's engine, restic check's layers: the index database's own structure; the change log's hash
     /// chain; every indexed pack exists and its own list of blobs agrees with the index; every checkpoint's listings
@@ -37,29 +35,21 @@ namespace PersistStore.Engine.Checking
             _caller = caller;
         }
 
-        public CheckSummary Run(CheckOptions options, Action<StoreProblem> report, IProgress<CheckProgress>? progress = null, CancellationToken cancel = default)
+        public CheckSummary Run(CheckOptions options, Action<StoreProblem> report, IProgress<PassProgress>? progress = null, CancellationToken cancel = default)
         {
-            var total = Stopwatch.StartNew();
-            var phase = Stopwatch.StartNew();
-            var phases = new List<(string, TimeSpan)>();
-            void Done(string name)
-            {
-                phases.Add((name, phase.Elapsed));
-                _caller.Trace?.Invoke($"Test-PersistStore: {name} took {phase.Elapsed.TotalMilliseconds:F0} ms.");
-                phase.Restart();
-            }
+            var phases = new PassPhases("Test-PersistStore", _caller);
             var summary = new CheckSummary();
             var problems = new List<StoreProblem>();
             string where = _store.Location.Display;
 
-            progress?.Report(new CheckProgress("Checking the index and the change log", 0, 0));
+            progress?.Report(new PassProgress("Checking the index and the change log", 0, 0));
             foreach (var message in _store.Read(r => r.CheckIndex(), cancel))
                 problems.Add(new StoreProblem(ProblemKinds.IndexDamaged, ProblemSeverity.Error, where, $"The index of the store '{where}' is damaged: {message}. Restore the store from a backup."));
             var history = _store.Read(r => r.QueryHistory(new HistoryFilter()), cancel);
             summary.HistoryEntries = history.Count;
             foreach (var message in HistoryChain.Verify(history))
                 problems.Add(new StoreProblem(ProblemKinds.HistoryBroken, ProblemSeverity.Error, "history", $"{message} The change log of '{where}' is not the one its writers wrote."));
-            Done("index and history");
+            phases.End("index and history");
 
             var (packs, chunkPacks, listings, roots) = _store.Read(r =>
             {
@@ -75,20 +65,20 @@ namespace PersistStore.Engine.Checking
             summary.Chunks = chunkPacks.Count;
             summary.Listings = listings.Count;
 
-            progress?.Report(new CheckProgress("Checking packs against the index", 0, 0));
-            var unreadable = CheckPacks(packs, problems, cancel);
-            Done("packs");
+            progress?.Report(new PassProgress("Checking packs against the index", 0, 0));
+            var readable = CheckPacks(packs, problems, cancel);
+            phases.End("packs");
 
-            progress?.Report(new CheckProgress("Checking every checkpoint's listings and chunks", 0, 0));
+            progress?.Report(new PassProgress("Checking every checkpoint's listings and chunks", 0, 0));
             var referenced = CheckReferences(roots, chunkPacks, problems, cancel);
-            Done("references");
+            phases.End("references");
 
             if (options.ReadDataPercent > 0)
             {
                 var readTimer = Stopwatch.StartNew();
-                ReadData(packs.Where(p => !unreadable.Contains(p.Name)).ToList(), options.ReadDataPercent, summary, problems, progress, cancel);
+                ReadData(packs.Where(p => readable.ContainsKey(p.Name)).ToList(), readable, options.ReadDataPercent, summary, problems, progress, cancel);
                 summary.ReadDuration = readTimer.Elapsed;
-                Done("read data");
+                phases.End("read data");
             }
 
             int unusedChunks = chunkPacks.Keys.Count(id => !referenced.Contains(id)), unusedListings = listings.Count(id => !referenced.Contains(id));
@@ -97,7 +87,7 @@ namespace PersistStore.Engine.Checking
                     $"{unusedChunks} chunks and {unusedListings} listings are referenced by no checkpoint (removed checkpoints', or killed writers'): harmless; Optimize-PersistStore reclaims their space."));
 
             Attribute(problems, roots, cancel);
-            Done("attribution");
+            phases.End("attribution");
             if (options.MarkDamaged) MarkDamaged(problems, cancel);
 
             foreach (var p in problems.OrderByDescending(p => p.Severity))
@@ -106,15 +96,16 @@ namespace PersistStore.Engine.Checking
                 report(p);
             }
             summary.CheckpointsAffected = problems.SelectMany(p => p.Checkpoints).Distinct().Count();
-            summary.Phases = phases;
-            summary.Duration = total.Elapsed;
+            summary.Phases = phases.Done;
+            summary.Duration = phases.Total;
             return summary;
         }
 
-        /// <summary>Every indexed pack is there and lists what the index says it holds; returns the packs that cannot be read.</summary>
-        private HashSet<string> CheckPacks(IReadOnlyList<PackRecord> packs, List<StoreProblem> problems, CancellationToken cancel)
+        /// <summary>Every indexed pack is there and lists what the index says it holds; returns the packs that can be
+        /// read, each with the chunks the index places in it (read once, for the data check too).</summary>
+        private Dictionary<string, IReadOnlyList<PackEntry>> CheckPacks(IReadOnlyList<PackRecord> packs, List<StoreProblem> problems, CancellationToken cancel)
         {
-            var unreadable = new HashSet<string>(StringComparer.Ordinal);
+            var readable = new Dictionary<string, IReadOnlyList<PackEntry>>(StringComparer.Ordinal);
             var files = new HashSet<string>(_store.Packs.List(), StringComparer.Ordinal);
             foreach (var pack in packs)
             {
@@ -125,7 +116,8 @@ namespace PersistStore.Engine.Checking
                 {
                     if (!files.Contains(pack.Name)) throw new PackMissingException(pack.Name);
                     var own = PackReader.ReadEntries(_store.Packs, pack.Name).ToDictionary(e => e.Id);
-                    var wrong = indexed.Where(e => !own.TryGetValue(e.Id, out var o) || o.Offset != e.Offset || o.Length != e.Length || o.Codec != e.Codec || o.PlainSize != e.PlainSize).ToList();
+                    var wrong = indexed.Where(e => !own.TryGetValue(e.Id, out var o) || !o.Equals(e)).ToList();
+                    readable[pack.Name] = indexed;
                     if (wrong.Count > 0)
                     {
                         problem = new StoreProblem(ProblemKinds.PackListMismatch, ProblemSeverity.Error, pack.Name,
@@ -135,7 +127,6 @@ namespace PersistStore.Engine.Checking
                 }
                 catch (PersistStoreException e) when (e is PackMissingException || e is PackDamagedException)
                 {
-                    unreadable.Add(pack.Name);
                     bool missing = e is PackMissingException;
                     problem = new StoreProblem(missing ? ProblemKinds.PackMissing : ProblemKinds.PackDamaged, ProblemSeverity.Error, pack.Name,
                         $"{e.Message} It holds {indexed.Count} indexed chunks. Repair-PersistStore finds other copies where there are any.");
@@ -150,7 +141,7 @@ namespace PersistStore.Engine.Checking
             foreach (var id in _store.Packs.ListUnfinished())
                 problems.Add(new StoreProblem(ProblemKinds.UnfinishedPack, ProblemSeverity.Warning, id,
                     $"'{id}' is a pack a writer never finished (it was killed, or is still writing): never read; Optimize-PersistStore deletes it."));
-            return unreadable;
+            return readable;
         }
 
         /// <summary>Every checkpoint's listings decode and every chunk they name is indexed; returns every blob referenced.</summary>
@@ -194,7 +185,8 @@ namespace PersistStore.Engine.Checking
         }
 
         /// <summary>Reads whole packs (two at a time) and decodes every indexed chunk in them against its id.</summary>
-        private void ReadData(List<PackRecord> packs, double percent, CheckSummary summary, List<StoreProblem> problems, IProgress<CheckProgress>? progress, CancellationToken cancel)
+        private void ReadData(List<PackRecord> packs, Dictionary<string, IReadOnlyList<PackEntry>> indexed, double percent, CheckSummary summary,
+            List<StoreProblem> problems, IProgress<PassProgress>? progress, CancellationToken cancel)
         {
             var chosen = percent >= 100 ? packs
                 : packs.OrderBy(_ => Guid.NewGuid()).Take((int)Math.Ceiling(packs.Count * percent / 100.0)).ToList();
@@ -218,7 +210,7 @@ namespace PersistStore.Engine.Checking
 
             void Verify(PackRecord pack, PackBuffers buffers)
             {
-                var entries = _store.Read(r => r.ChunksInPack(pack.Name), cancel);
+                var entries = indexed[pack.Name];
                 if (buffers.Data.Length < pack.Length) buffers.Data = new byte[pack.Length];
                 var data = buffers.Data.AsSpan(0, (int)pack.Length);
                 try { _store.Packs.ReadRange(pack.Name, 0, data); }
@@ -247,7 +239,7 @@ namespace PersistStore.Engine.Checking
                 }
                 Interlocked.Add(ref bytes, pack.Length);
                 int n = Interlocked.Increment(ref done);
-                progress?.Report(new CheckProgress($"Reading packs: {n} of {chosen.Count}", n, chosen.Count));
+                progress?.Report(new PassProgress($"Reading packs: {n} of {chosen.Count}", n, chosen.Count));
             }
         }
 

@@ -13,9 +13,6 @@ using PersistStore.Engine.Storage;
 
 namespace PersistStore.Engine.Maintenance
 {
-    /// <summary>Where a pass is: its phase, and packs done of those to repack.</summary>
-    public sealed record OptimizeProgress(string Phase, int Done, int Total);
-
     /// <summary>
     /// Reclaims the space of blobs no checkpoint references, while other commands keep writing. The rule
     /// (docs/Optimize-PersistStore.md says it for users):
@@ -45,24 +42,16 @@ namespace PersistStore.Engine.Maintenance
             _caller = caller;
         }
 
-        public OptimizeResult Run(OptimizeOptions options, IProgress<OptimizeProgress>? progress = null, CancellationToken cancel = default)
+        public OptimizeResult Run(OptimizeOptions options, IProgress<PassProgress>? progress = null, CancellationToken cancel = default)
         {
-            var total = Stopwatch.StartNew();
-            var phases = new List<(string, TimeSpan)>();
-            var phase = Stopwatch.StartNew();
-            void Done(string name)
-            {
-                phases.Add((name, phase.Elapsed));
-                _caller.Trace?.Invoke($"Optimize-PersistStore: {name} took {phase.Elapsed.TotalMilliseconds:F0} ms.");
-                phase.Restart();
-            }
+            var phases = new PassPhases("Optimize-PersistStore", _caller);
 
             using var lease = options.PlanOnly ? null : MaintenanceLease.Take(_store, _caller, "Optimize-PersistStore");
-            progress?.Report(new OptimizeProgress("Finding what no checkpoint references", 0, 0));
+            progress?.Report(new PassProgress("Finding what no checkpoint references", 0, 0));
             var mark = Mark(cancel);
             var result = Plan(mark, options);
-            Done("mark");
-            if (options.PlanOnly) return Finish(result, phases, total);
+            phases.End("mark");
+            if (options.PlanOnly) return Finish(result, phases);
 
             // In batches, each a short transaction: one transaction marking 206,000 blobs (a store of 100,000 small files
             // whose only checkpoint was removed) held the write lock for 0.86 s. The writers that count are those holding
@@ -84,32 +73,32 @@ namespace PersistStore.Engine.Maintenance
                 var own = _caller.Session.Owner.SessionToken;
                 return w.ListLocks().Where(l => l.SessionToken != own).ToList();
             }, cancel);
-            Done("condemn");
+            phases.End("condemn");
 
-            progress?.Report(new OptimizeProgress($"Waiting for {writers.Count} command(s) that were writing", 0, 0));
+            progress?.Report(new PassProgress($"Waiting for {writers.Count} command(s) that were writing", 0, 0));
             var waitTimer = Stopwatch.StartNew();
             result.Deferred = WriterFence.Wait(_store, _caller, writers, options.WriterTimeout, _caller.Trace, cancel);
             result.WaitedForWriters = waitTimer.Elapsed;
-            Done("wait");
+            phases.End("wait");
             if (result.Deferred != null)
             {
                 result.PacksDeleted = result.PacksRepacked = 0;
                 result.BytesFreed = 0;
-                return Finish(result, phases, total);
+                return Finish(result, phases);
             }
             lease!.Renew();
 
-            progress?.Report(new OptimizeProgress("Deleting what no checkpoint references", 0, 0));
+            progress?.Report(new PassProgress("Deleting what no checkpoint references", 0, 0));
             result.BytesFreed = 0;   // from here on what was done, not the plan's estimate
             var emptied = Sweep(mark, markedAt, result, cancel);
             foreach (var pack in emptied) _store.Packs.Delete(pack);
-            Done("sweep");
+            phases.End("sweep");
 
             Repack(options, result, lease, progress, cancel);
-            Done("repack");
+            phases.End("repack");
 
             _store.Write(w => w.AppendHistory(new HistoryDraft(Operations.OptimizeStore, null, null, Describe(result)), _caller.Actor, _caller.Clock()), cancel);
-            return Finish(result, phases, total);
+            return Finish(result, phases);
         }
 
         private sealed class MarkState
@@ -225,7 +214,7 @@ namespace PersistStore.Engine.Maintenance
             return emptied;
         }
 
-        private void Repack(OptimizeOptions options, OptimizeResult result, MaintenanceLease lease, IProgress<OptimizeProgress>? progress, CancellationToken cancel)
+        private void Repack(OptimizeOptions options, OptimizeResult result, MaintenanceLease lease, IProgress<PassProgress>? progress, CancellationToken cancel)
         {
             var candidates = _store.Read(r => r.ListPacks(), cancel).Where(p => p.LiveChunks > 0 && IsWorthRepacking(p.Length, p.LiveBytes, options)).ToList();
             if (candidates.Count == 0) return;
@@ -233,7 +222,7 @@ namespace PersistStore.Engine.Maintenance
             var done = new List<string>();
             for (int i = 0; i < candidates.Count; i++)
             {
-                progress?.Report(new OptimizeProgress($"Repacking pack {i + 1} of {candidates.Count}", i, candidates.Count));
+                progress?.Report(new PassProgress($"Repacking pack {i + 1} of {candidates.Count}", i, candidates.Count));
                 repacker.Copy(candidates[i].Name);
                 done.Add(candidates[i].Name);
                 lease.Renew();
@@ -247,10 +236,10 @@ namespace PersistStore.Engine.Maintenance
             result.DamagedChunks = repacker.Damaged.Select(d => $"chunk {d.Chunk} in pack {d.Pack}: {d.Problem}").ToList();
         }
 
-        private static OptimizeResult Finish(OptimizeResult result, List<(string, TimeSpan)> phases, Stopwatch total)
+        private static OptimizeResult Finish(OptimizeResult result, PassPhases phases)
         {
-            result.Phases = phases;
-            result.Duration = total.Elapsed;
+            result.Phases = phases.Done;
+            result.Duration = phases.Total;
             return result;
         }
 

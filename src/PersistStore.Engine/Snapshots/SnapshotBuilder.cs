@@ -72,8 +72,12 @@ namespace PersistStore.Engine.Snapshots
                 .Select(_ => Task.Factory.StartNew(() => ReadQueued(stop), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
                 .ToList();
             var errors = new List<Exception>();
-            _damaged = new HashSet<BlobId>(_store.Read(r => r.MarkedBlobs(), stop.Token).Where(m => m.Mark == BlobMark.Damaged).Select(m => m.Id));
-            var parent = parentRoot is BlobId id ? _store.Read(r => TryLoad(r, id, folder), stop.Token) : null;
+            // One read for both: the marks are needed before the parent's listing is trusted.
+            var parent = _store.Read(r =>
+            {
+                _damaged = new HashSet<BlobId>(r.MarkedBlobs().Where(m => m.Mark == BlobMark.Damaged).Select(m => m.Id));
+                return parentRoot is BlobId id ? TryLoad(r, id, folder) : null;
+            }, stop.Token);
             var top = new FolderNode(folder, null, 0, parent == null ? null : parentRoot) { Listing = parent };
             try
             {

@@ -42,13 +42,5 @@ namespace PersistStore.Infrastructure
 
         internal static Action<PersistStoreException> ReportErrors(PipelinePump pump) =>
             e => pump.Post(c => { if (e is PersistStoreWarning) c.WriteWarning(e.Message); else c.WriteError(ErrorRecords.From(e)); });
-
-        /// <summary>Unlike Progress&lt;T&gt;, calls back synchronously: there is no synchronization context here.</summary>
-        private sealed class ReportTo<T> : IProgress<T>
-        {
-            private readonly Action<T> _report;
-            public ReportTo(Action<T> report) => _report = report;
-            public void Report(T value) => _report(value);
-        }
     }
 }

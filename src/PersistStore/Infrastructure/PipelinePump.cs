@@ -49,6 +49,15 @@ namespace PersistStore.Infrastructure
             });
         }
 
+        /// <summary>A maintenance pass's progress (Optimize, Test, Repair) as this pump's progress records.</summary>
+        public IProgress<Engine.Maintenance.PassProgress> PassProgress() =>
+            new ReportTo<Engine.Maintenance.PassProgress>(p => Progress(() => p.Phase, p.Percent));
+
+        /// <summary>A maintenance pass's phase times as "phase 12 ms" lines for its output object.</summary>
+        public static string[] Phases(System.Collections.Generic.IReadOnlyList<(string Phase, TimeSpan Time)> phases) =>
+            System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Select(phases,
+                p => $"{p.Phase} {p.Time.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)} ms"));
+
         public T Run<T>(Cmdlet cmdlet, Func<T> work)
         {
             var task = Task.Run(() =>
@@ -69,5 +78,13 @@ namespace PersistStore.Infrastructure
             }
             return task.GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Unlike Progress&lt;T&gt;, calls back synchronously: there is no synchronization context here.</summary>
+    internal sealed class ReportTo<T> : IProgress<T>
+    {
+        private readonly Action<T> _report;
+        public ReportTo(Action<T> report) => _report = report;
+        public void Report(T value) => _report(value);
     }
 }

@@ -33,7 +33,7 @@ namespace PersistStore.Commands
                 var service = new OptimizeService(backend, Caller);
                 var options = new OptimizeOptions { MaxUnusedPercent = MaxUnused, WriterTimeout = WriterTimeout };
                 var pump = new PipelinePump(5, $"Optimizing {resolved.Location.Display}");
-                var progress = new Progress(pump);
+                var progress = pump.PassProgress();
                 if (WhatIfRequested)
                 {
                     var plan = pump.Run(this, () => service.Run(options with { PlanOnly = true }, progress, Cancellation));
@@ -57,14 +57,7 @@ namespace PersistStore.Commands
             UnreferencedBytes = r.UnreferencedBytes, Rescued = r.Rescued, ListingsDeleted = r.ListingsDeleted, ChunksDeleted = r.ChunksDeleted,
             PacksDeleted = r.PacksDeleted, PacksRepacked = r.PacksRepacked, PacksWritten = r.PacksWritten, LeftoversDeleted = r.LeftoversDeleted,
             BytesFreed = r.BytesFreed, DamagedChunks = r.DamagedChunks.ToArray(), Deferred = r.Deferred, WaitedForWriters = r.WaitedForWriters,
-            Duration = r.Duration, Phases = r.Phases.Select(p => $"{p.Phase} {p.Time.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms").ToArray(),
+            Duration = r.Duration, Phases = PipelinePump.Phases(r.Phases),
         };
-
-        private sealed class Progress : IProgress<OptimizeProgress>
-        {
-            private readonly PipelinePump _pump;
-            public Progress(PipelinePump pump) => _pump = pump;
-            public void Report(OptimizeProgress p) => _pump.Progress(() => p.Phase, p.Total == 0 ? 0 : p.Done * 100 / p.Total);
-        }
     }
 }

@@ -25,18 +25,24 @@ namespace PersistStore.Commands
             ForItem(store, () =>
             {
                 var repair = new IndexRepair(backend, Caller);
-                var pump = new PipelinePump(7, $"Repairing {store}");
-                var progress = new TestPersistStoreCommand.Progress(pump);
-                var plan = pump.Run(this, () => repair.Run(planOnly: true, force: Force, Cancellation, progress));
-                string what = $"Rebuild the chunk index from {plan.PacksScanned} packs: add {plan.PacksAdded} packs, move {plan.ChunksMoved} entries to sound copies, mark {plan.ChunksLost.Count} lost chunks damaged"
-                    + (Force ? $", delete their index entries and {plan.UnreadablePacks.Count} unreadable pack files" : "");
+                // The plan (every pack's list read, and a check) is only worth making for a user who sees it: -WhatIf or
+                // a prompt. The repair reads the packs again as they are after the answer.
+                RepairResult? plan = null;
+                if (WhatIfRequested || ConfirmRequested)
+                {
+                    var pump = new PipelinePump(7, $"Planning the repair of {store}");
+                    plan = pump.Run(this, () => repair.Run(planOnly: true, force: Force, Cancellation, pump.PassProgress()));
+                }
+                string what = plan == null ? "Rebuild the chunk index from the packs" + (Force ? ", deleting what no readable pack holds" : "")
+                    : $"Rebuild the chunk index from {plan.PacksScanned} packs: add {plan.PacksAdded} packs, move {plan.ChunksMoved} entries to sound copies, mark {plan.ChunksLost.Count} lost chunks damaged"
+                      + (Force ? $", delete their index entries and {plan.UnreadablePacks.Count} unreadable pack files" : "");
                 if (!ShouldProcess(store, what))
                 {
-                    WriteObject(ToReport(plan, store));
+                    if (plan != null) WriteObject(ToReport(plan, store));
                     return;
                 }
                 var pass = new PipelinePump(7, $"Repairing {store}");
-                WriteObject(ToReport(pass.Run(this, () => repair.Run(planOnly: false, force: Force, Cancellation, new TestPersistStoreCommand.Progress(pass))), store));
+                WriteObject(ToReport(pass.Run(this, () => repair.Run(planOnly: false, force: Force, Cancellation, pass.PassProgress())), store));
             });
         }
 

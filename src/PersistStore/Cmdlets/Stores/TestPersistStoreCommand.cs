@@ -36,14 +36,14 @@ namespace PersistStore.Commands
                 var options = new CheckOptions { ReadDataPercent = ReadData ? 100 : ReadDataPercent };
                 var summary = pump.Run(this, () => new StoreChecker(backend, Caller).Run(options,
                     p => pump.Post(c => Report(c, ToObject(p, store))),
-                    new Progress(pump), Cancellation));
+                    pump.PassProgress(), Cancellation));
                 WriteObject(new StoreCheck
                 {
                     Store = store, Passed = summary.Errors == 0, Errors = summary.Errors, Warnings = summary.Warnings, Runs = summary.Runs,
                     Checkpoints = summary.Checkpoints, CheckpointsAffected = summary.CheckpointsAffected, Listings = summary.Listings,
                     Chunks = summary.Chunks, Packs = summary.Packs, HistoryEntries = summary.HistoryEntries, PacksRead = summary.PacksRead,
                     BytesRead = summary.BytesRead, ReadMBPerSecond = Math.Round(summary.ReadMBPerSecond, 1), Duration = summary.Duration,
-                    Phases = summary.Phases.Select(p => $"{p.Phase} {p.Time.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms").ToArray(),
+                    Phases = PipelinePump.Phases(summary.Phases),
                 });
             });
         }
@@ -61,12 +61,5 @@ namespace PersistStore.Commands
             Store = store, Kind = p.Kind, Severity = p.Severity.ToString(), Target = p.Target, Message = p.Message,
             Checkpoints = p.Checkpoints.ToArray(), Files = p.Files.ToArray(), FilesAffected = p.FilesAffected,
         };
-
-        internal sealed class Progress : IProgress<CheckProgress>
-        {
-            private readonly PipelinePump _pump;
-            public Progress(PipelinePump pump) => _pump = pump;
-            public void Report(CheckProgress p) => _pump.Progress(() => p.Phase, p.Total == 0 ? 0 : p.Done * 100 / p.Total);
-        }
     }
 }
