@@ -23,7 +23,10 @@ if (args[0] == "upgrade")
     SqliteUpgrade.Upgrade(args[1], null, new StoreOpenOptions());
     return 0;
 }
-IStoreBackend store = SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+// The store is a folder, or a PostgreSQL connection string (the suite's second run).
+IStoreBackend store = StoreLocation.TryParseConnectionString(args[1]) is { Kind: StoreKind.PostgreSql } pg
+    ? PersistStore.Engine.Storage.Postgres.PgStore.Open(pg, new StoreOpenOptions { CreateIfMissing = false })
+    : SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
 // optimize <store>: one Optimize-PersistStore pass. repair <store>: one Repair-PersistStore (without force).
 if (args[0] is "optimize" or "repair")
 {

@@ -20,6 +20,7 @@ namespace PersistStore.Engine.Tests;
 /// Test-PersistStore's engine on damage made by hand: each kind is found, named, and attributed to the
 /// checkpoints and files it affects; and damage never blocks the next checkpoint.
 /// </summary>
+[Trait("Backends", "Both")]
 public sealed class CheckTests : IDisposable
 {
     private readonly TestStore _store = new();
@@ -50,8 +51,6 @@ public sealed class CheckTests : IDisposable
         return (summary, problems);
     }
 
-    private string PackPath(string name) => Path.Combine(_store.PathOnDisk, "packs", name.Substring(0, 2), name + ".pack");
-
     /// <summary>The first pack (checkpoint 1's: every file but the second f5).</summary>
     private string FirstPack => _backend.Read(r => r.ListPacks()[0].Name);
 
@@ -71,8 +70,7 @@ public sealed class CheckTests : IDisposable
 
     private void Damage(string pack, Func<byte[], byte[]> change)
     {
-        ((Packs.LocalPackStore)_backend.Packs).Dispose();
-        File.WriteAllBytes(PackPath(pack), change(File.ReadAllBytes(PackPath(pack))));
+        _store.WritePack(_backend, pack, change(_store.ReadPack(_backend, pack)));
     }
 
     [Fact]
@@ -81,7 +79,7 @@ public sealed class CheckTests : IDisposable
         var (summary, problems) = Check(readData: 100);
         Assert.Empty(problems);
         Assert.Equal((0, 0, 2, 2, 2), (summary.Errors, summary.Warnings, summary.Checkpoints, summary.Packs, summary.PacksRead));
-        Assert.Equal(_backend.Packs.List().Sum(n => new FileInfo(PackPath(n)).Length), summary.BytesRead);
+        Assert.Equal(_backend.Packs.List().Sum(n => _backend.Packs.Length(n)), summary.BytesRead);
     }
 
     [Fact]
@@ -119,7 +117,7 @@ public sealed class CheckTests : IDisposable
     public void ATruncatedOrDeletedPackIsFoundWithoutReadingData(string how, string kind)
     {
         string name = FirstPack;
-        if (how == "deleted") { ((Packs.LocalPackStore)_backend.Packs).Dispose(); File.Delete(PackPath(name)); }
+        if (how == "deleted") _store.DeletePack(_backend, name);
         else Damage(name, b => b.Take(b.Length - 100).ToArray());
         var (summary, problems) = Check();
         var p = problems.Single(x => x.Severity == ProblemSeverity.Error);
@@ -133,7 +131,7 @@ public sealed class CheckTests : IDisposable
     public void ADeletedIndexRowIsAMissingChunkNamingItsFiles()
     {
         var (id, _, _) = ChunkOf("sub1/f3.bin");
-        _store.Sql($"DELETE FROM chunks WHERE id = x'{Convert.ToHexString(id.Bytes)}'");
+        _store.Sql($"DELETE FROM chunks WHERE id = {_store.Literal(id.Bytes)}");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
         Assert.Equal((ProblemKinds.ChunkMissing, id.ToString()), (p.Kind, p.Target));
         Assert.Equal(new[] { "job#1:sub1/f3.bin", "job#2:sub1/f3.bin" }, p.Files);
@@ -153,7 +151,7 @@ public sealed class CheckTests : IDisposable
     {
         var latest = _checkpoints.Get(Job, null);
         var sub0 = _backend.Read(r => TreeStore.Load(r, latest.RootTree).Entries.Single(e => e.Name == "sub0").Subtree!.Value);
-        _store.Sql($"UPDATE blobs SET data = zeroblob(length(data)) WHERE id = x'{Convert.ToHexString(sub0.Bytes)}'");
+        _store.Sql($"UPDATE blobs SET data = {_store.Zeros("data")} WHERE id = {_store.Literal(sub0.Bytes)}");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
         Assert.Equal((ProblemKinds.ListingDamaged, sub0.ToString()), (p.Kind, p.Target));
         Assert.Equal(new[] { "job#1:sub0", "job#2:sub0" }, p.Files);
@@ -223,8 +221,7 @@ public sealed class CheckTests : IDisposable
             return new EncodedBlob(id, entry.PlainSize, entry.Codec, data);
         });
         using (var w = new Packs.PackWriter(_backend.Packs, 1 << 20)) { w.Add(copy, BlobKind.Chunk); w.Finish(); }
-        ((Packs.LocalPackStore)_backend.Packs).Dispose();
-        File.Delete(PackPath(pack));
+        _store.DeletePack(_backend, pack);
 
         var result = new IndexRepair(_backend, Caller.For(null)).Run(planOnly: false, force: false);
         Assert.Equal((1, 1, 0), (result.PacksAdded, result.ChunksMoved, result.PackFilesDeleted));

@@ -14,6 +14,7 @@ using Xunit;
 
 namespace PersistStore.Engine.Tests;
 
+[Trait("Backends", "Both")]
 public class CheckpointTests : IDisposable
 {
     private readonly TestStore _store = new();

@@ -15,6 +15,7 @@ namespace PersistStore.Engine.Tests;
 /// succeed, each chunk is indexed once (the other's copy is an unreferenced leftover), and every checkpoint exports
 /// byte-identical.
 /// </summary>
+[Trait("Backends", "Both")]
 public sealed class ConcurrentCheckpointTests : IDisposable
 {
     private readonly TestStore _store = new TestStore();
@@ -76,7 +77,7 @@ public sealed class ConcurrentCheckpointTests : IDisposable
 
     private Process Start(params string[] args)
     {
-        var p = Process.Start(CrashTests.WorkerStart(_store.PathOnDisk, args))!;
+        var p = Process.Start(CrashTests.WorkerStart(_store.Location, args))!;
         p.OutputDataReceived += (_, _) => { };
         p.BeginOutputReadLine();
         return p;

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace PersistStore.Engine.Tests;
 
+[Trait("Backends", "Both")]
 public class HistoryChainTests
 {
     private static List<Model.HistoryRecord> WriteSomeHistory(TestStore store)

@@ -19,6 +19,7 @@ namespace PersistStore.Engine.Tests;
 /// Locks between owners of one process (each LockSession is an owner, as each runspace is). Holders that are
 /// gone or hung are hand-crafted rows here; the cross-process cases (kill -9, SIGSTOP) are in the module tests.
 /// </summary>
+[Trait("Backends", "Both")]
 public class LockTests : IDisposable
 {
     private readonly TestStore _store = new();

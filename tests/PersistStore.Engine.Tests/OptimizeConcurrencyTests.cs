@@ -20,6 +20,7 @@ namespace PersistStore.Engine.Tests;
 /// chunk decodes, and a last pass leaves nothing unreferenced. PERSISTSTORE_CHURN_SECONDS sets how long the
 /// workers run (20 s by default; the long mode runs minutes).
 /// </summary>
+[Trait("Backends", "Both")]
 public sealed class OptimizeConcurrencyTests : IDisposable
 {
     private static readonly double Seconds = double.TryParse(Environment.GetEnvironmentVariable("PERSISTSTORE_CHURN_SECONDS"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 20;
@@ -48,7 +49,7 @@ public sealed class OptimizeConcurrencyTests : IDisposable
         var taken = new ConcurrentDictionary<(string Run, int Number), int[]>();
         var workers = names.Select((n, i) =>
         {
-            var p = Process.Start(CrashTests.WorkerStart(_store.PathOnDisk, "churn", n, Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), (i + 1).ToString()))!;
+            var p = Process.Start(CrashTests.WorkerStart(_store.Location, "churn", n, Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), (i + 1).ToString()))!;
             p.OutputDataReceived += (_, e) =>
             {
                 var f = e.Data?.Split(' ');

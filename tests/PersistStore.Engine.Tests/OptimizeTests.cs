@@ -24,6 +24,7 @@ namespace PersistStore.Engine.Tests;
 /// Optimize-PersistStore's engine: what it deletes, what it repacks, and the safety rule with writers that run
 /// during the pass (simulated in-process at the exact moments that matter; OptimizeConcurrencyTests uses processes).
 /// </summary>
+[Trait("Backends", "Both")]
 public sealed class OptimizeTests : IDisposable
 {
     private readonly TestStore _store = new();
@@ -83,7 +84,7 @@ public sealed class OptimizeTests : IDisposable
         Assert.Equal(1, result.PacksDeleted);
         Assert.Equal(before.Packs - 1, after.Packs);
         Assert.True(result.BytesFreed >= before.PackBytes - after.PackBytes && before.PackBytes > after.PackBytes, $"freed {result.BytesFreed}");
-        Assert.Equal(after.Packs, Directory.GetFiles(Path.Combine(_store.PathOnDisk, "packs"), "*.pack", SearchOption.AllDirectories).Length);
+        Assert.Equal(after.Packs, _store.PackCount(_backend));
         AssertExports(keep, image);
         Assert.Empty(_backend.Read(r => r.MarkedBlobs()));
         Assert.Equal(Operations.OptimizeStore, _backend.Read(r => r.LastHistoryEntry())!.Operation);
@@ -223,10 +224,11 @@ public sealed class OptimizeTests : IDisposable
         }
         var partial = _backend.Packs.Create();
         partial.Append(new byte[100]);
-        Assert.Single(_backend.Packs.ListUnfinished());
+        int unfinished = _store.IsPostgres ? 0 : 1;   // a PostgreSQL pack exists only once its row commits
+        Assert.Equal(unfinished, _backend.Packs.ListUnfinished().Count);
 
         var result = Optimize();
-        Assert.Equal(2, result.LeftoversDeleted);
+        Assert.Equal(1 + unfinished, result.LeftoversDeleted);
         Assert.Empty(_backend.Packs.ListUnfinished());
         Assert.Equal(_backend.Read(r => r.ListPacks()).Select(p => p.Name).OrderBy(n => n), _backend.Packs.List().OrderBy(n => n));
         partial.Dispose();

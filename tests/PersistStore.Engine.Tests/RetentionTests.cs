@@ -19,6 +19,7 @@ namespace PersistStore.Engine.Tests;
 /// Retention plans against expectations worked out by hand (restic's forget semantics), in UTC and in a zone with
 /// daylight saving time, across ISO week and year boundaries and with equal timestamps; then removal in a store.
 /// </summary>
+[Trait("Backends", "Both")]
 public class RetentionTests
 {
     /// <summary>Central European time built by hand (no dependency on the machine's tz database): UTC+1, and

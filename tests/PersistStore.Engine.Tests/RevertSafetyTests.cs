@@ -15,6 +15,7 @@ namespace PersistStore.Engine.Tests;
 /// A revert reads and checks everything it will write before it changes the run's folder, and the module's own
 /// temp files are never content: not checkpointed, not reported, removed by the next revert.
 /// </summary>
+[Trait("Backends", "Both")]
 public sealed class RevertSafetyTests : IDisposable
 {
     private readonly TestStore _store = new();
@@ -43,11 +44,10 @@ public sealed class RevertSafetyTests : IDisposable
         var edited = DirectoryImage.Capture(_work);
 
         // Flip a byte in the middle of the one pack: one of the six files' chunks no longer matches its id.
-        string pack = Directory.GetFiles(Path.Combine(_store.PathOnDisk, "packs"), "*.pack", SearchOption.AllDirectories).Single();
-        byte[] bytes = File.ReadAllBytes(pack);
+        string pack = _backend.Packs.List().Single();
+        byte[] bytes = _store.ReadPack(_backend, pack);
         bytes[bytes.Length / 3] ^= 0x40;
-        File.WriteAllBytes(pack, bytes);
-        ((Packs.LocalPackStore)_backend.Packs).Dispose();   // no handle to the file as it was
+        _store.WritePack(_backend, pack, bytes);   // closes the store's handles to the file as it was
 
         var e = Assert.ThrowsAny<PersistStoreException>(() => new RestoreService(_backend).Revert(Job, 1, includeTags: false, planOnly: false));
         Assert.Equal("BlobDamaged", e.ErrorId);

@@ -8,6 +8,7 @@ using Xunit;
 
 namespace PersistStore.Engine.Tests;
 
+[Trait("Backends", "Both")]
 public class RunServiceTests : IDisposable
 {
     private readonly TestStore _store = new();
