@@ -48,6 +48,8 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 Import-Module (Join-Path $PSScriptRoot 'tools/Build.psm1') -Force
 $tasks = 'Build', 'Docs', 'Demo', 'Test', 'Package'
+# Run a second time against PostgreSQL (with PERSISTSTORE_TEST_POSTGRES, leaving out tests tagged SqliteOnly).
+$PostgresPesterFiles = 'Runs.Tests.ps1', 'Locks.Tests.ps1', 'LockProcesses.Tests.ps1', 'Checkpoints.Tests.ps1', 'Maintenance.Tests.ps1'
 $Task = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 foreach ($t in $Task) { if ($t -notin $tasks) { throw "Unknown task '$t'. Tasks: $($tasks -join ', ')." } }
 
@@ -66,16 +68,37 @@ foreach ($t in $tasks | Where-Object { $_ -in $Task }) {
         }
         'Test' {
             $counts = [System.Collections.Generic.List[object]]::new()
-            if (-not $SkipDotnetTest) {
-                $counts.Add((Invoke-DotnetTest -Solution (Join-Path $PSScriptRoot 'PersistStore.slnx') -Configuration $Configuration))
+            $postgres = Start-TestPostgres
+            # The first pass is SQLite's: a server named in the environment is for the second pass only.
+            Remove-Item Env:PERSISTSTORE_TEST_POSTGRES -ErrorAction Ignore
+            try {
+                if (-not $SkipDotnetTest) {
+                    $counts.Add((Invoke-DotnetTest -Solution (Join-Path $PSScriptRoot 'PersistStore.slnx') -Configuration $Configuration -Filter 'Backends!=Postgres'))
+                    if ($postgres) {
+                        # The second pass: every engine test class marked Backends=Both, and the PostgreSQL-only ones.
+                        $env:PERSISTSTORE_TEST_POSTGRES = $postgres.ConnectionString
+                        try {
+                            $counts.Add((Invoke-DotnetTest -Solution (Join-Path $PSScriptRoot 'tests/PersistStore.Engine.Tests') -Configuration $Configuration `
+                                -Filter 'Backends=Both|Backends=Postgres' -Suite 'dotnet test (PostgreSQL)'))
+                        }
+                        finally { Remove-Item Env:PERSISTSTORE_TEST_POSTGRES }
+                    }
+                }
+                elseif (-not (Test-Path "$moduleOut/PersistStore.psd1")) {
+                    Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration
+                }
+                $files = if ($PesterPath) { $PesterPath -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path } }
+                         else { Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter *.Tests.ps1 | ForEach-Object FullName }
+                $counts.Add((Invoke-PesterSuite -Files $files -ModuleFolder $moduleOut -Parallel $Parallel `
+                    -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester') -Configuration $Configuration))
+                # The Pester files of runs, tags, history, checkpoints, locks and maintenance again, on PostgreSQL.
+                $both = $files | Where-Object { [IO.Path]::GetFileName($_) -in $PostgresPesterFiles }
+                if ($postgres -and $both) {
+                    $counts.Add((Invoke-PesterSuite -Files $both -ModuleFolder $moduleOut -Parallel $Parallel -Postgres $postgres.ConnectionString `
+                        -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester-PostgreSQL') -Configuration $Configuration -Suite 'Pester (PostgreSQL)'))
+                }
             }
-            elseif (-not (Test-Path "$moduleOut/PersistStore.psd1")) {
-                Invoke-Dotnet build (Join-Path $PSScriptRoot 'src/PersistStore') -c $Configuration
-            }
-            $files = if ($PesterPath) { $PesterPath -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path } }
-                     else { Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter *.Tests.ps1 | ForEach-Object FullName }
-            $counts.Add((Invoke-PesterSuite -Files $files -ModuleFolder $moduleOut -Parallel $Parallel `
-                -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester') -Configuration $Configuration))
+            finally { Stop-TestPostgres $postgres }
             $passed = ($counts | Measure-Object Passed -Sum).Sum
             $failed = ($counts | Measure-Object Failed -Sum).Sum
             $skipped = ($counts | Measure-Object Skipped -Sum).Sum

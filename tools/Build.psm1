@@ -24,10 +24,11 @@ function Invoke-Pwsh([string] $Command) {
 }
 
 <# dotnet test prints one "Passed!/Failed! - Failed: n, Passed: n, Skipped: n" line per test assembly: sum them. #>
-function Invoke-DotnetTest([string] $Solution, [string] $Configuration) {
-    $result = [pscustomobject]@{ Suite = 'dotnet test'; Passed = 0; Failed = 0; Skipped = 0; Completed = $false }
+function Invoke-DotnetTest([string] $Solution, [string] $Configuration, [string] $Filter, [string] $Suite = 'dotnet test') {
+    $result = [pscustomobject]@{ Suite = $Suite; Passed = 0; Failed = 0; Skipped = 0; Completed = $false }
     $assemblies = 0
-    & dotnet test $Solution -c $Configuration 2>&1 | ForEach-Object {
+    $filterArgs = if ($Filter) { @('--filter', $Filter) } else { @() }
+    & dotnet test $Solution -c $Configuration @filterArgs 2>&1 | ForEach-Object {
         $line = "$_"
         Write-Host $line
         if ($line -match '(Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)') {
@@ -39,6 +40,32 @@ function Invoke-DotnetTest([string] $Solution, [string] $Configuration) {
     $result.Completed = $assemblies -gt 0
     if ($exit -ne 0 -and $result.Failed -eq 0) { $result.Failed = 1; Write-Host "dotnet test failed with exit code $exit" }
     return $result
+}
+
+<#
+The PostgreSQL server of the suite's second pass: PERSISTSTORE_TEST_POSTGRES if set ('off' skips the pass), else on
+Linux as root a private PostgreSQL 15 started by tools/postgres-test-server.sh (apt installs it if missing) on a free
+port, stopped by Stop-TestPostgres. Elsewhere the pass is skipped with a line saying how to point it at a server.
+#>
+function Start-TestPostgres {
+    $given = $env:PERSISTSTORE_TEST_POSTGRES
+    if ($given -eq 'off') { Write-Host 'PostgreSQL pass skipped (PERSISTSTORE_TEST_POSTGRES=off).'; return $null }
+    if ($given) { return [pscustomobject]@{ ConnectionString = $given; Folder = $null } }
+    if (-not $IsLinux -or (& id -u) -ne '0') {
+        Write-Host 'PostgreSQL pass skipped: set PERSISTSTORE_TEST_POSTGRES to a connection string of a server where the user may create schemas (or run as root on Linux, which starts a private server).'
+        return $null
+    }
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $line = & bash (Join-Path $script:Root 'tools/postgres-test-server.sh') start $port
+    if ($LASTEXITCODE -ne 0) { throw "tools/postgres-test-server.sh start failed with exit code $LASTEXITCODE" }
+    $folder = if ("$line" -match 'ServerFolder=([^;]+)') { $Matches[1] }
+    Write-Host "PostgreSQL test server on port $port ($folder)"
+    return [pscustomobject]@{ ConnectionString = ("$line" -replace ';ServerFolder=[^;]*', ''); Folder = $folder }
+}
+
+function Stop-TestPostgres($Server) {
+    if ($Server -and $Server.Folder) { & bash (Join-Path $script:Root 'tools/postgres-test-server.sh') stop $Server.Folder }
 }
 
 <# Pester 5.9.1 comes from NuGet (the package's tools/ folder is the module); a tiny project restores it. #>
@@ -59,7 +86,8 @@ Runs each test file with Pester in its own fresh pwsh, $Parallel at a time. Ever
 per-user data folder (so no test touches the machine's real default store) and knows the module folder and the pwsh
 to start for its own children through PERSISTSTORE_TEST_* variables.
 #>
-function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Parallel, [string] $ResultFolder, [string] $Configuration) {
+function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Parallel, [string] $ResultFolder, [string] $Configuration,
+    [string] $Postgres, [string] $Suite = 'Pester') {
     $pester = Get-PesterManifest
     Remove-Item $ResultFolder -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $ResultFolder | Out-Null
@@ -67,8 +95,8 @@ function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Pa
     $runner = Join-Path $script:Root 'tests/Pester/Invoke-PesterFile.ps1'
     $jobs = foreach ($file in $Files) {
         $name = [IO.Path]::GetFileNameWithoutExtension([IO.Path]::GetFileNameWithoutExtension($file))
-        Start-ThreadJob -ThrottleLimit $Parallel -Name $name -ArgumentList $pwsh, $runner, $pester, $file, $ModuleFolder, $ResultFolder, $name, $Configuration -ScriptBlock {
-            param($pwsh, $runner, $pester, $file, $module, $results, $name, $configuration)
+        Start-ThreadJob -ThrottleLimit $Parallel -Name $name -ArgumentList $pwsh, $runner, $pester, $file, $ModuleFolder, $ResultFolder, $name, $Configuration, $Postgres -ScriptBlock {
+            param($pwsh, $runner, $pester, $file, $module, $results, $name, $configuration, $postgres)
             $sandbox = Join-Path ([IO.Path]::GetTempPath()) "persiststore-pester-$name-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
             $tmp = New-Item -ItemType Directory -Force (Join-Path $sandbox 'tmp')
             $data = New-Item -ItemType Directory -Force (Join-Path $sandbox 'data')
@@ -84,6 +112,9 @@ function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Pa
             $info.Environment['TMPDIR'] = $tmp.FullName
             $info.Environment['XDG_DATA_HOME'] = $data.FullName
             $info.Environment.Remove('PERSISTSTORE_STORE') | Out-Null
+            # The PostgreSQL pass: stores are schemas of the test server, and tests of store folders are excluded.
+            if ($postgres) { $info.Environment['PERSISTSTORE_TEST_POSTGRES'] = $postgres; $info.ArgumentList.Add('SqliteOnly') }
+            else { $info.Environment.Remove('PERSISTSTORE_TEST_POSTGRES') | Out-Null }
             $p = [Diagnostics.Process]::Start($info)
             $err = $p.StandardError.ReadToEndAsync()
             $out = $p.StandardOutput.ReadToEnd()
@@ -92,7 +123,7 @@ function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Pa
             [pscustomobject]@{ Name = $name; ExitCode = $p.ExitCode; Output = $out + $err.Result }
         }
     }
-    $total = [pscustomobject]@{ Suite = 'Pester'; Passed = 0; Failed = 0; Skipped = 0; Completed = $true }
+    $total = [pscustomobject]@{ Suite = $Suite; Passed = 0; Failed = 0; Skipped = 0; Completed = $true }
     foreach ($job in $jobs) {
         $r = Receive-Job $job -Wait -AutoRemoveJob
         Write-Host $r.Output
@@ -142,4 +173,4 @@ if (`$bad) { `$bad; exit 1 }
     Invoke-Pwsh -Command $check
 }
 
-Export-ModuleMember -Function Invoke-Dotnet, Invoke-Pwsh, Get-PwshCommand, Invoke-DotnetTest, Get-PesterManifest, Invoke-PesterSuite, New-ModulePackage, Test-HelpPages
+Export-ModuleMember -Function Invoke-Dotnet, Invoke-Pwsh, Get-PwshCommand, Invoke-DotnetTest, Get-PesterManifest, Invoke-PesterSuite, Start-TestPostgres, Stop-TestPostgres, New-ModulePackage, Test-HelpPages

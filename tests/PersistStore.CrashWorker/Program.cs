@@ -14,6 +14,7 @@ using PersistStore.Engine.Storage.Sqlite;
 // repair <store>: one Repair-PersistStore pass. remove <store> <run> <keep>: keep the newest checkpoints.
 // churn <store> <run> <seconds> <seed>: checkpoint files drawn from a pool shared by every worker, then keep the
 //   last 3 checkpoints, until the time is up; prints "cp <number> <seed>..." (one per file) for each checkpoint taken.
+// migrate <source> <destination>: one Start-Migration pass (MigrationService), the destination created if missing.
 // read <store> <run> <destination>: print "checkpoints <n>" and export the newest to the destination; exit 1 if refused.
 // Prints "ready" once the store is open (or the upgrade is about to start), so the killer knows the work has started.
 if (args[0] == "upgrade")
@@ -23,10 +24,17 @@ if (args[0] == "upgrade")
     SqliteUpgrade.Upgrade(args[1], null, new StoreOpenOptions());
     return 0;
 }
-// The store is a folder, or a PostgreSQL connection string (the suite's second run).
-IStoreBackend store = StoreLocation.TryParseConnectionString(args[1]) is { Kind: StoreKind.PostgreSql } pg
-    ? PersistStore.Engine.Storage.Postgres.PgStore.Open(pg, new StoreOpenOptions { CreateIfMissing = false })
-    : SqliteStore.Open(args[1], new StoreOpenOptions { CreateIfMissing = false });
+IStoreBackend store = Open(args[1], create: false);
+// migrate <source> <destination>: Start-Migration's work, the destination created if missing.
+if (args[0] == "migrate")
+{
+    var destination = Open(args[2], create: true);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    new PersistStore.Engine.Migration.MigrationService(store, destination, PersistStore.Engine.Identity.Caller.For(null))
+        .Run(new PersistStore.Engine.Migration.MigrationOptions());
+    return 0;
+}
 // optimize <store>: one Optimize-PersistStore pass. repair <store>: one Repair-PersistStore (without force).
 if (args[0] is "optimize" or "repair")
 {
@@ -121,6 +129,12 @@ switch (args[0])
     default:
         return 2;
 }
+
+/// <summary>A store folder, or a PostgreSQL connection string (the suite's second pass).</summary>
+static IStoreBackend Open(string location, bool create) =>
+    StoreLocation.TryParseConnectionString(location) is { Kind: StoreKind.PostgreSql } pg
+        ? PersistStore.Engine.Storage.Postgres.PgStore.Open(pg, new StoreOpenOptions { CreateIfMissing = create })
+        : SqliteStore.Open(location, new StoreOpenOptions { CreateIfMissing = create });
 
 /// <summary>The churn worker's file content for a seed (64 KiB to 646 KiB of random bytes); tests make it again to compare.</summary>
 static byte[] ChurnContent(int seed)

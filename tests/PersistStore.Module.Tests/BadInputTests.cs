@@ -149,8 +149,10 @@ public class BadInputTests : IDisposable
     [Fact]
     public void APostgresConnectionStringNeverShowsItsPassword()
     {
-        var e = Run("Connect-PersistStore -ConnectionString 'Host=db.example;Username=ops;Password=s3cret!'").SingleError();
-        Assert.StartsWith("BackendNotAvailable,", e.FullyQualifiedErrorId);
+        // Nothing listens on port 1: the server cannot be reached, and the error says so without the password.
+        var e = Run("Connect-PersistStore -ConnectionString 'Host=127.0.0.1;Port=1;Timeout=3;Username=ops;Password=s3cret!'").SingleError();
+        Assert.StartsWith("StoreUnreachable,", e.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, e.CategoryInfo.Category);
         Assert.DoesNotContain("s3cret", e.Exception.Message + e.TargetObject);
         Assert.Contains("Password=***", e.TargetObject?.ToString());
     }

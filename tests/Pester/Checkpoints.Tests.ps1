@@ -15,7 +15,7 @@ BeforeAll {
 
     <# A fresh store holding the run 'work' and its checkpoint 1; returns the run's folder. #>
     function Initialize-CheckpointedRun {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         $dir = New-TrackedRun
         New-Checkpoint work | Out-Null
         return $dir
@@ -31,7 +31,7 @@ BeforeAll {
 }
 
 Describe 'New-Checkpoint' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); $script:dir = New-TrackedRun }
+    BeforeEach { Connect-TestStore; $script:dir = New-TrackedRun }
 
     It 'checkpoints piped runs and writes Checkpoint objects' {
         $cp = Get-Run work | New-Checkpoint -Message 'first'
@@ -48,7 +48,7 @@ Describe 'New-Checkpoint' {
 
     It 'runs in a Start-Job, reports progress there, and completes it' {
         [IO.File]::WriteAllBytes((Join-Path $dir 'big.bin'), [byte[]]::new(32MB))
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $job = Start-Job -ScriptBlock { param($m, $s) Import-Module $m; New-Checkpoint -Run work -Store $s } -ArgumentList (Get-TestManifest), $store
         $cp = $job | Wait-Job -Timeout 120 | Receive-Job
         $job.State | Should -Be 'Completed'
@@ -67,7 +67,7 @@ Describe 'New-Checkpoint' {
     }
 
     It 'writes no progress with $ProgressPreference = SilentlyContinue' {
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $job = Start-Job -ScriptBlock { param($m, $s) $ProgressPreference = 'SilentlyContinue'; Import-Module $m; New-Checkpoint -Run work -Store $s } -ArgumentList (Get-TestManifest), $store
         $cp = $job | Wait-Job -Timeout 120 | Receive-Job
         $cp.Number | Should -Be 1
@@ -78,7 +78,7 @@ Describe 'New-Checkpoint' {
 
 Describe 'Get-Checkpoint' {
     BeforeAll {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         New-TrackedRun | Out-Null
         1..3 | ForEach-Object { New-Checkpoint work -Message "n$_" | Out-Null }
     }
@@ -164,7 +164,7 @@ Describe 'Invoke-RunRevert' {
     }
 
     It 'changes nothing under -WhatIf and lists the plan' {
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $r = Invoke-TestPwsh "Invoke-RunRevert work -Checkpoint 1 -Store '$store' -WhatIf"
         $r.ExitCode | Should -Be 0
         $r.Stdout | Should -Match 'What if:.*app\.conf'

@@ -3,13 +3,16 @@ param(
     [Parameter(Mandatory)] [string] $PesterManifest,
     [Parameter(Mandatory)] [string] $File,
     [Parameter(Mandatory)] [string] $XmlPath,
-    [Parameter(Mandatory)] [string] $CountPath
+    [Parameter(Mandatory)] [string] $CountPath,
+    # Tests with this tag are left out (the PostgreSQL pass leaves out SqliteOnly).
+    [string] $ExcludeTag
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest
 $config = New-PesterConfiguration
 $config.Run.Path = $File
 $config.Run.PassThru = $true
+if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
 $config.Run.Exit = $false
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'

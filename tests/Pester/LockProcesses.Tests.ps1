@@ -22,7 +22,7 @@ while (`$true) {
 
 Describe 'Lock contention between two pwsh processes' {
     BeforeEach {
-        $script:store = New-TestStorePath 'locks'
+        $script:store = New-TestStore 'locks'
         New-Run job -Store $store | Out-Null
     }
 
@@ -88,7 +88,7 @@ Describe 'Lock contention between two pwsh processes' {
 
 Describe 'Locked read-modify-write from many processes' {
     It 'eight pwsh processes times 200 locked read-modify-write steps lose nothing' {
-        $store = New-TestStorePath 'counter'
+        $store = New-TestStore 'counter'
         New-Run counter -Properties @{ n = 0 } -Store $store | Out-Null
         $script = @"
 for (`$i = 0; `$i -lt 200; `$i++) {

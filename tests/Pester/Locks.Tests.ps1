@@ -7,7 +7,7 @@ BeforeAll {
 }
 
 Describe 'Enter-RunLock' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath 'locks'); 'a', 'b' | New-Run | Out-Null }
+    BeforeEach { Connect-TestStore 'locks'; 'a', 'b' | New-Run | Out-Null }
     AfterEach { Get-RunLock | Where-Object HeldByThisSession | Exit-RunLock }
 
     It 'locks every piped run and writes one RunLock each' {
@@ -30,7 +30,7 @@ Describe 'Enter-RunLock' {
 }
 
 Describe 'Exit-RunLock' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath 'locks'); New-Run a | Out-Null; Enter-RunLock a | Out-Null }
+    BeforeEach { Connect-TestStore 'locks'; New-Run a | Out-Null; Enter-RunLock a | Out-Null }
 
     It 'releases the locks piped from Get-RunLock, and -PassThru writes what it released' {
         $released = Get-RunLock | Exit-RunLock -PassThru
@@ -47,7 +47,7 @@ Describe 'Exit-RunLock' {
 
 Describe 'Get-RunLock' {
     It 'lists locks with who holds them, for Where-Object and Select-Object' {
-        Connect-PersistStore -Path (New-TestStorePath 'locks')
+        Connect-TestStore 'locks'
         'a', 'b', 'c' | New-Run | Out-Null
         Enter-RunLock b -Reason 'disk' | Out-Null
         try {
@@ -63,7 +63,7 @@ Describe 'Get-RunLock' {
 
 Describe 'Unlock-Run' {
     BeforeEach {
-        $script:store = New-TestStorePath 'unlock'
+        $script:store = New-TestStore 'unlock'
         New-Run held -Store $store | Out-Null
         $script:holder = Start-TestPwsh "Enter-RunLock held -Store '$store' -Reason 'holder' | Out-Null; [Console]::Out.WriteLine('locked'); `$null = [Console]::In.ReadLine()"
         $holder.StandardOutput.ReadLine() | Should -Be 'locked'
@@ -87,7 +87,7 @@ Describe 'Unlock-Run' {
 
 Describe 'Invoke-RunTransaction' {
     BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath 'tx')
+        Connect-TestStore 'tx'
         $script:dir = New-Item -ItemType Directory (Join-Path $TestDrive "tx-$([guid]::NewGuid().ToString('N').Substring(0, 6))")
         Set-Content (Join-Path $dir 'state.txt') 'start'
         New-Run job -Path $dir.FullName -Properties @{ step = 1 } | Out-Null

@@ -5,7 +5,7 @@ BeforeAll {
 }
 
 Describe 'New-Run' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath) }
+    BeforeEach { Connect-TestStore }
 
     It 'creates a run from named parameters and writes it to the pipeline' {
         $run = New-Run -Name db-backup -Description 'Nightly' -Tag nightly, db -Properties @{ retries = 3 }
@@ -57,7 +57,7 @@ Describe 'New-Run' {
 
 Describe 'Get-Run' {
     BeforeAll {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         New-Run -Name alpha -Tag nightly, db | Out-Null
         New-Run -Name beta -Tag nightly | Out-Null
         New-Run -Name gamma -Tag adhoc | Out-Null
@@ -89,7 +89,7 @@ Describe 'Get-Run' {
     }
 
     It 'shows debug lines with -Debug and never prompts, even with no console' {
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $r = Invoke-TestPwsh "Get-Run -Name alpha -Store '$store' -Debug | ForEach-Object Name; Get-Run -Name alpha -Store '$store' -Debug -Verbose | Out-Null; 'went on'" -Environment @{ NO_COLOR = '1' }
         $r.ExitCode | Should -Be 0
         $r.Stderr | Should -BeNullOrEmpty
@@ -102,7 +102,7 @@ Describe 'Get-Run' {
 
 Describe 'Set-Run' {
     BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         New-Run -Name r -Properties @{ a = 1 } | Out-Null
     }
 
@@ -126,7 +126,7 @@ Describe 'Set-Run' {
 
 Describe 'Remove-Run' {
     BeforeEach {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         'x', 'y' | New-Run | Out-Null
     }
 
@@ -136,7 +136,7 @@ Describe 'Remove-Run' {
     }
 
     It 'removes nothing under -WhatIf and says what it would do' {
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $r = Invoke-TestPwsh "Remove-Run x -Store '$store' -WhatIf; (Get-Run -Store '$store').Count"
         $r.ExitCode | Should -Be 0
         $r.Lines[0] | Should -BeLike 'What if:*x*'
@@ -144,7 +144,7 @@ Describe 'Remove-Run' {
     }
 
     It 'fails rather than prompting when a confirmation is needed and there is no console' {
-        $store = (Get-PersistStore).Location
+        $store = Get-TestStore
         $r = Invoke-TestPwsh "Remove-Run x -Store '$store' -Confirm"
         $r.ExitCode | Should -Not -Be 0
         $r.Stderr | Should -Match 'NonInteractive'
@@ -153,7 +153,7 @@ Describe 'Remove-Run' {
 }
 
 Describe 'Set-RunTag' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); 'a', 'b' | New-Run -Tag one | Out-Null }
+    BeforeEach { Connect-TestStore; 'a', 'b' | New-Run -Tag one | Out-Null }
 
     It 'takes Run and Tag by property name: rows of a CSV pipe straight in' {
         "Run,Tag`na,x`nb,y`na,z" | ConvertFrom-Csv | Set-RunTag -Append
@@ -168,7 +168,7 @@ Describe 'Set-RunTag' {
 }
 
 Describe 'Remove-RunTag' {
-    BeforeEach { Connect-PersistStore -Path (New-TestStorePath); New-Run -Name t -Tag one, two, three | Out-Null }
+    BeforeEach { Connect-TestStore; New-Run -Name t -Tag one, two, three | Out-Null }
 
     It 'removes the named tags only, case-insensitively, also from CSV rows' {
         Get-Run t | Remove-RunTag -Tag ONE
@@ -180,7 +180,7 @@ Describe 'Remove-RunTag' {
 
 Describe 'Get-RunHistory' {
     BeforeAll {
-        Connect-PersistStore -Path (New-TestStorePath)
+        Connect-TestStore
         New-Run -Name h | Out-Null
         Set-Run h -Properties @{ x = 1 }
     }

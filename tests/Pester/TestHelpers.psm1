@@ -25,6 +25,29 @@ function New-TestStorePath([string] $Name = 'test') {
     Join-Path $TestDrive "$Name-$([guid]::NewGuid().ToString('N').Substring(0, 8)).pstore"
 }
 
+<#
+A new store for a test: a path under TestDrive, or, on the PostgreSQL pass (build.ps1 sets PERSISTSTORE_TEST_POSTGRES
+for the files it runs twice), a connection string naming a new schema of the test server. -Store takes either.
+#>
+function New-TestStore([string] $Name = 'test') {
+    if ($env:PERSISTSTORE_TEST_POSTGRES) {
+        return "$($env:PERSISTSTORE_TEST_POSTGRES.TrimEnd(';'));Search Path=p_$($Name -replace '\W', '_')_$([guid]::NewGuid().ToString('N').Substring(0, 12))"
+    }
+    New-TestStorePath $Name
+}
+
+<# Connects this session to a new test store (New-TestStore): a SQLite folder, or a PostgreSQL schema. #>
+function Connect-TestStore([string] $Name = 'test') {
+    $script:ConnectedTestStore = New-TestStore $Name
+    if ($env:PERSISTSTORE_TEST_POSTGRES) { Connect-PersistStore -ConnectionString $ConnectedTestStore } else { Connect-PersistStore -Path $ConnectedTestStore }
+}
+
+<# The store Connect-TestStore connected, as -Store takes it (Get-PersistStore shows a connection string's password masked). #>
+function Get-TestStore { $script:ConnectedTestStore }
+
+<# True on the PostgreSQL pass: tests of what only a store folder has are skipped there. #>
+function Test-PostgresPass { [bool]$env:PERSISTSTORE_TEST_POSTGRES }
+
 <# A store holding the sample runs of examples/sample-store.ps1, connected as this session's default. #>
 function Connect-SampleStore {
     $path = New-TestStorePath 'sample'

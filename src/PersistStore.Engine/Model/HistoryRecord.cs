@@ -37,6 +37,8 @@ namespace PersistStore.Engine.Model
         public const string RemoveCheckpoints = "RemoveCheckpoints";
         /// <summary>Optimize-PersistStore: unreferenced listings and chunks deleted, packs deleted or repacked.</summary>
         public const string OptimizeStore = "OptimizeStore";
+        /// <summary>Start-Migration: runs copied into this store from another, and verified (one entry per pass that copied anything).</summary>
+        public const string MigrateStore = "MigrateStore";
         /// <summary>Repair-PersistStore: the chunk index rebuilt from the packs' own lists.</summary>
         public const string RepairStore = "RepairStore";
         /// <summary>Invoke-RunTransaction undoing a failed block's changes to the run's record.</summary>

@@ -22,13 +22,15 @@ namespace PersistStore.Engine.Snapshots
         }
 
         /// <summary>Adds to referenced every blob these root listings need that it lacks (a listing already in it
-        /// is not read again: its blobs are there too); returns the blobs added.</summary>
-        public static List<BlobId> Add(IStoreReader reader, IEnumerable<BlobId> roots, HashSet<BlobId> referenced, CancellationToken cancel = default)
+        /// is not read again: its blobs are there too); returns the blobs added. listings, if given, receives the
+        /// listings among them (the rest are chunks).</summary>
+        public static List<BlobId> Add(IStoreReader reader, IEnumerable<BlobId> roots, HashSet<BlobId> referenced, CancellationToken cancel = default,
+            ISet<BlobId>? listings = null)
         {
             var added = new List<BlobId>();
             var pending = new Stack<BlobId>();
             foreach (var root in roots)
-                if (referenced.Add(root)) { added.Add(root); pending.Push(root); }
+                if (referenced.Add(root)) { added.Add(root); pending.Push(root); listings?.Add(root); }
             while (pending.Count > 0)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -42,6 +44,7 @@ namespace PersistStore.Engine.Snapshots
                     {
                         added.Add(entry.Subtree.Value);
                         pending.Push(entry.Subtree.Value);
+                        listings?.Add(entry.Subtree.Value);
                     }
                 }
             }

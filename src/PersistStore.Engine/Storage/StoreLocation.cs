@@ -13,7 +13,7 @@ namespace PersistStore.Engine.Storage
     {
         private static readonly Regex PostgresKey = new Regex(@"(^|;)\s*(Host|Server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         private static readonly Regex SqliteKey = new Regex(@"(^|;)\s*(Data Source|DataSource|Filename)\s*=\s*(?<path>[^;]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        private static readonly Regex Secret = new Regex(@"(?<key>(Password|Pwd)\s*=)[^;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private static readonly Regex Secret = new Regex(@"(?<key>(Password|Pwd)\s*=)\s*(""([^""]|"""")*""|'([^']|'')*'|[^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         private StoreLocation(StoreKind kind, string value)
         {
@@ -28,9 +28,11 @@ namespace PersistStore.Engine.Storage
 
         public static StoreLocation ForFile(string fullPath) => new StoreLocation(StoreKind.SqliteFile, fullPath);
 
-        /// <summary>A connection string for PostgreSQL, or a SQLite "Data Source=" one (returned as its path); null for a plain path.</summary>
+        /// <summary>A connection string for PostgreSQL (keywords, or a postgresql:// URI, kept as keywords), or a SQLite
+        /// "Data Source=" one (returned as its path); null for a plain path.</summary>
         public static StoreLocation? TryParseConnectionString(string text)
         {
+            if (PostgresUri.TryConvert(text) is string keywords) return new StoreLocation(StoreKind.PostgreSql, keywords);
             if (PostgresKey.IsMatch(text)) return new StoreLocation(StoreKind.PostgreSql, text.Trim());
             var m = SqliteKey.Match(text);
             return m.Success ? ForFile(m.Groups["path"].Value.Trim()) : null;

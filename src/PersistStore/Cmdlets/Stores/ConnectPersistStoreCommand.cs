@@ -43,9 +43,8 @@ namespace PersistStore.Commands
             }
             if (ParameterSetName == RetryBudgetSet) return;
 
-            var location = ParameterSetName == PathSet
-                ? StoreLocation.ForFile(FullPath(Path))
-                : StoreResolver.Parse(ConnectionString, FullPath);
+            // -Path takes what -Store takes: a connection string given positionally connects to it, never makes a folder of that name.
+            var location = StoreResolver.Parse(ParameterSetName == PathSet ? Path : ConnectionString, FullPath);
             if (!ShouldProcess(location.Display, "Connect as the session's default store (create it if missing)")) return;
             var resolved = new ResolvedStore(location, StoreSource.SessionDefault);
             IStoreBackend backend;
