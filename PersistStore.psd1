@@ -17,6 +17,7 @@
         'Optimize-PersistStore'
         'Test-PersistStore'
         'Repair-PersistStore'
+        'Start-Migration'
         'New-Run'
         'Get-Run'
         'Set-Run'

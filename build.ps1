@@ -49,7 +49,7 @@ $env:DOTNET_NOLOGO = '1'
 Import-Module (Join-Path $PSScriptRoot 'tools/Build.psm1') -Force
 $tasks = 'Build', 'Docs', 'Demo', 'Test', 'Package'
 # Run a second time against PostgreSQL (with PERSISTSTORE_TEST_POSTGRES, leaving out tests tagged SqliteOnly).
-$PostgresPesterFiles = 'Runs.Tests.ps1', 'Locks.Tests.ps1', 'LockProcesses.Tests.ps1', 'Checkpoints.Tests.ps1', 'Maintenance.Tests.ps1'
+$PostgresPesterFiles = 'Runs.Tests.ps1', 'Locks.Tests.ps1', 'LockProcesses.Tests.ps1', 'Checkpoints.Tests.ps1', 'Maintenance.Tests.ps1', 'Migration.Tests.ps1'
 $Task = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 foreach ($t in $Task) { if ($t -notin $tasks) { throw "Unknown task '$t'. Tasks: $($tasks -join ', ')." } }
 
@@ -89,12 +89,12 @@ foreach ($t in $tasks | Where-Object { $_ -in $Task }) {
                 }
                 $files = if ($PesterPath) { $PesterPath -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path } }
                          else { Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter *.Tests.ps1 | ForEach-Object FullName }
-                $counts.Add((Invoke-PesterSuite -Files $files -ModuleFolder $moduleOut -Parallel $Parallel `
+                $counts.Add((Invoke-PesterSuite -Files $files -ModuleFolder $moduleOut -Parallel $Parallel -Server $(if ($postgres) { $postgres.ConnectionString }) `
                     -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester') -Configuration $Configuration))
                 # The Pester files of runs, tags, history, checkpoints, locks and maintenance again, on PostgreSQL.
                 $both = $files | Where-Object { [IO.Path]::GetFileName($_) -in $PostgresPesterFiles }
                 if ($postgres -and $both) {
-                    $counts.Add((Invoke-PesterSuite -Files $both -ModuleFolder $moduleOut -Parallel $Parallel -Postgres $postgres.ConnectionString `
+                    $counts.Add((Invoke-PesterSuite -Files $both -ModuleFolder $moduleOut -Parallel $Parallel -Server $postgres.ConnectionString -PostgresPass `
                         -ResultFolder (Join-Path $PSScriptRoot 'TestResults/Pester-PostgreSQL') -Configuration $Configuration -Suite 'Pester (PostgreSQL)'))
                 }
             }

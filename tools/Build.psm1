@@ -87,7 +87,7 @@ per-user data folder (so no test touches the machine's real default store) and k
 to start for its own children through PERSISTSTORE_TEST_* variables.
 #>
 function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Parallel, [string] $ResultFolder, [string] $Configuration,
-    [string] $Postgres, [string] $Suite = 'Pester') {
+    [string] $Server, [switch] $PostgresPass, [string] $Suite = 'Pester') {
     $pester = Get-PesterManifest
     Remove-Item $ResultFolder -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force $ResultFolder | Out-Null
@@ -95,8 +95,8 @@ function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Pa
     $runner = Join-Path $script:Root 'tests/Pester/Invoke-PesterFile.ps1'
     $jobs = foreach ($file in $Files) {
         $name = [IO.Path]::GetFileNameWithoutExtension([IO.Path]::GetFileNameWithoutExtension($file))
-        Start-ThreadJob -ThrottleLimit $Parallel -Name $name -ArgumentList $pwsh, $runner, $pester, $file, $ModuleFolder, $ResultFolder, $name, $Configuration, $Postgres -ScriptBlock {
-            param($pwsh, $runner, $pester, $file, $module, $results, $name, $configuration, $postgres)
+        Start-ThreadJob -ThrottleLimit $Parallel -Name $name -ArgumentList $pwsh, $runner, $pester, $file, $ModuleFolder, $ResultFolder, $name, $Configuration, $Server, $PostgresPass.IsPresent -ScriptBlock {
+            param($pwsh, $runner, $pester, $file, $module, $results, $name, $configuration, $server, $postgresPass)
             $sandbox = Join-Path ([IO.Path]::GetTempPath()) "persiststore-pester-$name-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
             $tmp = New-Item -ItemType Directory -Force (Join-Path $sandbox 'tmp')
             $data = New-Item -ItemType Directory -Force (Join-Path $sandbox 'data')
@@ -112,8 +112,10 @@ function Invoke-PesterSuite([string[]] $Files, [string] $ModuleFolder, [int] $Pa
             $info.Environment['TMPDIR'] = $tmp.FullName
             $info.Environment['XDG_DATA_HOME'] = $data.FullName
             $info.Environment.Remove('PERSISTSTORE_STORE') | Out-Null
+            # The test server, for tests that need one on either pass (a migration to PostgreSQL, the team examples).
+            if ($server) { $info.Environment['PERSISTSTORE_TEST_SERVER'] = $server } else { $info.Environment.Remove('PERSISTSTORE_TEST_SERVER') | Out-Null }
             # The PostgreSQL pass: stores are schemas of the test server, and tests of store folders are excluded.
-            if ($postgres) { $info.Environment['PERSISTSTORE_TEST_POSTGRES'] = $postgres; $info.ArgumentList.Add('SqliteOnly') }
+            if ($postgresPass) { $info.Environment['PERSISTSTORE_TEST_POSTGRES'] = $server; $info.ArgumentList.Add('SqliteOnly') }
             else { $info.Environment.Remove('PERSISTSTORE_TEST_POSTGRES') | Out-Null }
             $p = [Diagnostics.Process]::Start($info)
             $err = $p.StandardError.ReadToEndAsync()

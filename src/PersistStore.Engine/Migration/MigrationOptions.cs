@@ -10,20 +10,20 @@ namespace PersistStore.Engine.Migration
     public sealed record MigrationOptions
     {
         /// <summary>Run names or wildcards; empty means every run.</summary>
-        public IReadOnlyList<string> Runs { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> Runs { get; set; } = Array.Empty<string>();
         /// <summary>Only runs carrying all of these tags.</summary>
-        public IReadOnlyList<string> Tags { get; init; } = Array.Empty<string>();
-        public ConflictAction OnConflict { get; init; } = ConflictAction.Fail;
+        public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+        public ConflictAction OnConflict { get; set; } = ConflictAction.Fail;
         /// <summary>Plan and report what would be copied; change nothing.</summary>
-        public bool PlanOnly { get; init; }
+        public bool PlanOnly { get; set; }
     }
 
     /// <summary>What a migration copied (or, planned, would copy) and what it verified.</summary>
     public sealed record MigrationResult
     {
-        public string Source { get; init; } = "";
-        public string Destination { get; init; } = "";
-        public bool PlanOnly { get; init; }
+        public string Source { get; set; } = "";
+        public string Destination { get; set; } = "";
+        public bool PlanOnly { get; set; }
         /// <summary>Runs the filter selected, and of them: new in the destination, brought up to date, already equal, skipped as conflicts.</summary>
         public int RunsSelected { get; set; }
         public int RunsCreated { get; set; }

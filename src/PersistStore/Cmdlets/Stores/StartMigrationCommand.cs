@@ -49,8 +49,17 @@ namespace PersistStore.Commands
         protected override void EndProcessing()
         {
             var source = Open(Source!, create: false);
-            var destination = Open(Destination!, create: !WhatIfRequested);
-            string target = $"{source.Location.Display} -> {destination.Location.Display}";
+            // Under -WhatIf a destination that does not exist yet is planned as an empty store, and not created.
+            EmptyPlanStore? emptyPlanStore = null;
+            var destination = WhatIfRequested ? Open(Destination!, create: false, missing: () => (emptyPlanStore = new EmptyPlanStore()).Backend) : Open(Destination!, create: true);
+            string destinationName = emptyPlanStore != null ? StoreResolver.Parse(Destination!.Value, FullPath).Display : destination.Location.Display;
+            string target = $"{source.Location.Display} -> {destinationName}";
+            try { Migrate(source, destination, target, destinationName); }
+            finally { emptyPlanStore?.Dispose(); }
+        }
+
+        private void Migrate(Engine.Storage.IStoreBackend source, Engine.Storage.IStoreBackend destination, string target, string destinationName)
+        {
             ForItem(target, () =>
             {
                 var service = new MigrationService(source, destination, Caller);
@@ -65,7 +74,7 @@ namespace PersistStore.Commands
                 {
                     var plan = pump.Run(this, () => service.Run(options with { PlanOnly = true }, progress, Cancellation));
                     ShouldProcess(target, $"Migrate: {plan.RunsCreated} runs new and {plan.RunsUpdated} updated, {plan.CheckpointsCopied} checkpoints, {plan.ChunksCopied} chunks and {plan.ListingsCopied} listings the destination lacks, {plan.HistoryEntriesCopied} change-log entries");
-                    WriteObject(ToReport(plan));
+                    WriteObject(ToReport(plan with { Destination = destinationName }));
                     return;
                 }
                 if (!ShouldProcess(target, "Migrate: copy what the destination lacks, then verify both stores")) return;
@@ -77,13 +86,17 @@ namespace PersistStore.Commands
             });
         }
 
-        private Engine.Storage.IStoreBackend Open(StoreArgument store, bool create)
+        private Engine.Storage.IStoreBackend Open(StoreArgument store, bool create, Func<Engine.Storage.IStoreBackend>? missing = null)
         {
             try
             {
                 var location = StoreResolver.Parse(store.Value, FullPath);
                 WriteVerbose($"Store: {location.Display}.");
                 return StoreCatalog.Get(new ResolvedStore(location, StoreSource.Parameter), create, WriteWarning);
+            }
+            catch (Engine.Errors.StoreNotFoundException) when (missing != null)
+            {
+                return missing();
             }
             catch (Engine.Errors.PersistStoreException e)
             {
