@@ -15,6 +15,25 @@ namespace PersistStore.Engine.History
     {
         public static readonly string GenesisHash = new string('0', 64);
 
+        /// <summary>The entry that follows last (null: the first of the log), with its id and hash: every backend appends this.</summary>
+        public static HistoryRecord Next(HistoryRecord? last, HistoryDraft draft, Identity.Actor actor, DateTime timeUtc)
+        {
+            var entry = new HistoryRecord
+            {
+                Id = (last?.Id ?? 0) + 1,
+                Time = timeUtc,
+                User = actor.User,
+                Host = actor.Host,
+                ProcessId = actor.ProcessId,
+                Operation = draft.Operation,
+                RunId = draft.RunId,
+                RunName = draft.RunName,
+                Details = draft.Details,
+                PreviousHash = last?.Hash ?? GenesisHash,
+            };
+            return entry with { Hash = ComputeHash(entry) };
+        }
+
         public static string ComputeHash(HistoryRecord e)
         {
             var text = new StringBuilder();

@@ -79,28 +79,15 @@ namespace PersistStore.Engine.Storage.Postgres
                     });
             }
             if (list.Count == 0) return list;
-            var tags = new Dictionary<int, List<string>>();
+            var children = new ChildRows<int>();
             using (var cmd = db.Command($"SELECT number, tag FROM checkpoint_tags WHERE run_id = @run{filter} ORDER BY number, position", args))
             using (var r = cmd.ExecuteReader())
-                while (r.Read())
-                {
-                    if (!tags.TryGetValue(r.GetInt32(0), out var t)) tags[r.GetInt32(0)] = t = new List<string>();
-                    t.Add(r.GetString(1));
-                }
-            var props = new Dictionary<int, SortedDictionary<string, object>>();
+                while (r.Read()) children.Tag(r.GetInt32(0), r.GetString(1));
             using (var cmd = db.Command($"SELECT number, name, kind, value FROM checkpoint_properties WHERE run_id = @run{filter}", args))
             using (var r = cmd.ExecuteReader())
-                while (r.Read())
-                {
-                    if (!props.TryGetValue(r.GetInt32(0), out var p)) props[r.GetInt32(0)] = p = PropertyRules.EmptySet();
-                    p[r.GetString(1)] = PropertyCodec.Decode(r.GetString(2), r.GetString(3));
-                }
+                while (r.Read()) children.Property(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3));
             for (int i = 0; i < list.Count; i++)
-                list[i] = list[i] with
-                {
-                    Tags = tags.TryGetValue(list[i].Number, out var t) ? t : (IReadOnlyList<string>)Array.Empty<string>(),
-                    Properties = props.TryGetValue(list[i].Number, out var p) ? p : PropertyRules.EmptySet(),
-                };
+                list[i] = list[i] with { Tags = children.TagsOf(list[i].Number), Properties = children.PropertiesOf(list[i].Number) };
             return list;
         }
     }

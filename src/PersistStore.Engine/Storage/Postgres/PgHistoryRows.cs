@@ -17,21 +17,7 @@ namespace PersistStore.Engine.Storage.Postgres
 
         public static HistoryRecord Append(PgDb db, HistoryDraft draft, Actor actor, DateTime timeUtc)
         {
-            var last = Last(db);
-            var entry = new HistoryRecord
-            {
-                Id = (last?.Id ?? 0) + 1,
-                Time = timeUtc,
-                User = actor.User,
-                Host = actor.Host,
-                ProcessId = actor.ProcessId,
-                Operation = draft.Operation,
-                RunId = draft.RunId,
-                RunName = draft.RunName,
-                Details = draft.Details,
-                PreviousHash = last?.Hash ?? HistoryChain.GenesisHash,
-            };
-            entry = entry with { Hash = HistoryChain.ComputeHash(entry) };
+            var entry = HistoryChain.Next(Last(db), draft, actor, timeUtc);
             Insert(db, entry);
             return entry;
         }

@@ -92,20 +92,14 @@ namespace PersistStore.Engine.Storage.Postgres
                 while (r.Read()) runs.Add(ReadRun(r));
             if (runs.Count == 0) return runs;
             var ids = runs.Select(r => r.Id).ToArray();
-            var tags = new Dictionary<Guid, List<string>>();
-            var props = new Dictionary<Guid, SortedDictionary<string, object>>();
+            var children = new ChildRows<Guid>();
             using (var cmd = db.Command("SELECT run_id, tag FROM run_tags WHERE run_id = ANY(@ids) ORDER BY run_id, position", ("ids", ids)))
             using (var r = cmd.ExecuteReader())
-                while (r.Read()) GetOrAdd(tags, r.GetGuid(0), () => new List<string>()).Add(r.GetString(1));
+                while (r.Read()) children.Tag(r.GetGuid(0), r.GetString(1));
             using (var cmd = db.Command("SELECT run_id, name, kind, value FROM run_properties WHERE run_id = ANY(@ids)", ("ids", ids)))
             using (var r = cmd.ExecuteReader())
-                while (r.Read())
-                    GetOrAdd(props, r.GetGuid(0), PropertyRules.EmptySet)[r.GetString(1)] = PropertyCodec.Decode(r.GetString(2), r.GetString(3));
-            return runs.Select(run => run with
-            {
-                Tags = tags.TryGetValue(run.Id, out var t) ? t : (IReadOnlyList<string>)Array.Empty<string>(),
-                Properties = props.TryGetValue(run.Id, out var p) ? p : PropertyRules.EmptySet(),
-            }).ToList();
+                while (r.Read()) children.Property(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3));
+            return runs.Select(run => run with { Tags = children.TagsOf(run.Id), Properties = children.PropertiesOf(run.Id) }).ToList();
         }
 
         private static RunRecord ReadRun(NpgsqlDataReader r) => new RunRecord
@@ -152,12 +146,6 @@ namespace PersistStore.Engine.Storage.Postgres
             using var r = cmd.ExecuteReader();
             while (r.Read()) list.Add(r.GetString(0));
             return list;
-        }
-
-        private static TValue GetOrAdd<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key, Func<TValue> create) where TKey : notnull
-        {
-            if (!map.TryGetValue(key, out var value)) map[key] = value = create();
-            return value;
         }
     }
 }

@@ -33,44 +33,19 @@ namespace PersistStore.Engine.Storage.Postgres
         public IReadOnlyList<string> ListTags(string prefix, int limit) => PgRunRows.ListTags(_db, prefix, limit);
         public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => PgBlobRows.Existing(_db, ids);
 
-        /// <summary>As SqliteSession.ReadBlob: listings are rows, chunks come from their pack; damage met by a read is marked.</summary>
-        public bool ReadBlob(BlobId id, StoredBlobHandler handle)
-        {
-            try { return ReadBlobOnce(id, handle); }
-            catch (PersistStoreException e) when (!_writing && e.ErrorId is "BlobDamaged" or "PackDamaged" or "PackMissing")
-            {
-                try { _store.Write(w => w.MarkBlobs(new[] { id }, BlobMark.Damaged, DateTime.UtcNow, e.ErrorId + ": " + e.Message)); }
-                catch (PersistStoreException) { }
-                throw;
-            }
-        }
-
-        private bool ReadBlobOnce(BlobId id, StoredBlobHandler handle)
+        /// <summary>Listings are rows; chunks are read from their pack (BlobReads: damage met by a read is marked).</summary>
+        public bool ReadBlob(BlobId id, StoredBlobHandler handle) => BlobReads.MarkingDamage(_store, _writing, id, () =>
         {
             if (PgBlobRows.Read(_db, id, handle)) return true;
             var place = PgBlobRows.FindChunk(_db, id);
             if (place == null) return false;
-            try { PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle); }
-            catch (PackMissingException)
-            {
-                // Moved by Optimize-PersistStore after this unit's snapshot was taken: look it up as the index is now.
-                var now = _store.Read(r => PgBlobRows.FindChunk(((PgSession)r)._db, id));
-                if (now == null || now.Value.Pack == place.Value.Pack) throw;
-                PackReader.ReadBlob(_store.Packs, now.Value.Pack, now.Value.Entry, handle);
-            }
-            catch (StoreFormatException e) when (e.ErrorId == "BlobDamaged")
-            {
-                throw new StoreFormatException(e.ErrorId, id.ToString(), $"{e.Message} The chunk lies in the pack '{place.Value.Pack}' at byte {place.Value.Entry.Offset}.", e);
-            }
+            BlobReads.FromPack(_store.Packs, id, place.Value, handle, () => _store.Read(r => PgBlobRows.FindChunk(((PgSession)r)._db, id)));
             return true;
-        }
+        });
 
-        /// <summary>Indexes a pack only if it is still there, whole (see SqliteSession.IndexPack).</summary>
         public (int Count, long Bytes) IndexPack(PackInfo pack)
         {
-            long length = _store.Packs.Length(pack.Name);
-            if (length != pack.Length)
-                throw new PackDamagedException(pack.Name, $"it is {length} bytes long where its writer wrote {pack.Length}");
+            BlobReads.CheckWhole(_store.Packs, pack);
             return PgBlobRows.IndexPack(_db, pack, DateTime.UtcNow);
         }
 

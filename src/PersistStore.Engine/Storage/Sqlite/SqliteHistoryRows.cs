@@ -17,21 +17,7 @@ namespace PersistStore.Engine.Storage.Sqlite
 
         public static HistoryRecord Append(SqliteDb db, HistoryDraft draft, Actor actor, DateTime timeUtc)
         {
-            var last = Last(db);
-            var entry = new HistoryRecord
-            {
-                Id = (last?.Id ?? 0) + 1,
-                Time = timeUtc,
-                User = actor.User,
-                Host = actor.Host,
-                ProcessId = actor.ProcessId,
-                Operation = draft.Operation,
-                RunId = draft.RunId,
-                RunName = draft.RunName,
-                Details = draft.Details,
-                PreviousHash = last?.Hash ?? HistoryChain.GenesisHash,
-            };
-            entry = entry with { Hash = HistoryChain.ComputeHash(entry) };
+            var entry = HistoryChain.Next(Last(db), draft, actor, timeUtc);
             db.Execute($"INSERT INTO history ({Columns}, run_name_key) VALUES ($id, $time, $user, $host, $pid, $op, $run_id, $run_name, $details, $prev, $hash, $key)",
                 ("$id", entry.Id), ("$time", entry.Time.Ticks), ("$user", entry.User), ("$host", entry.Host),
                 ("$pid", entry.ProcessId), ("$op", entry.Operation), ("$run_id", entry.RunId?.ToString("D")),

@@ -117,8 +117,7 @@ namespace PersistStore.Engine.Storage.Sqlite
             var idArg = ("$ids", (object?)("[\"" + string.Join("\",\"", ids) + "\"]"));
             const string selected = "SELECT value FROM json_each($ids)";
             var runs = new Dictionary<string, RunRecord>(ids.Count);
-            var tags = new Dictionary<string, List<string>>();
-            var props = new Dictionary<string, SortedDictionary<string, object>>();
+            var children = new ChildRows<string>();
             using (var cmd = db.Command($"SELECT {Columns} FROM runs WHERE id IN ({selected})", idArg))
             using (var r = cmd.ExecuteReader())
             {
@@ -127,19 +126,14 @@ namespace PersistStore.Engine.Storage.Sqlite
             using (var cmd = db.Command($"SELECT run_id, tag FROM run_tags WHERE run_id IN ({selected}) ORDER BY run_id, position", idArg))
             using (var r = cmd.ExecuteReader())
             {
-                while (r.Read()) GetOrAdd(tags, r.GetString(0), () => new List<string>()).Add(r.GetString(1));
+                while (r.Read()) children.Tag(r.GetString(0), r.GetString(1));
             }
             using (var cmd = db.Command($"SELECT run_id, name, kind, value FROM run_properties WHERE run_id IN ({selected})", idArg))
             using (var r = cmd.ExecuteReader())
             {
-                while (r.Read())
-                    GetOrAdd(props, r.GetString(0), PropertyRules.EmptySet)[r.GetString(1)] = PropertyCodec.Decode(r.GetString(2), r.GetString(3));
+                while (r.Read()) children.Property(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3));
             }
-            return ids.Select(id => runs[id] with
-            {
-                Tags = tags.TryGetValue(id, out var t) ? t : (IReadOnlyList<string>)Array.Empty<string>(),
-                Properties = props.TryGetValue(id, out var p) ? p : PropertyRules.EmptySet(),
-            }).ToList();
+            return ids.Select(id => runs[id] with { Tags = children.TagsOf(id), Properties = children.PropertiesOf(id) }).ToList();
         }
 
         /// <summary>Tag keys ordered by how many runs carry them; counting stops at the best count so far.</summary>
@@ -200,12 +194,6 @@ namespace PersistStore.Engine.Storage.Sqlite
             using var r = cmd.ExecuteReader();
             while (r.Read()) list.Add(r.GetString(0));
             return list;
-        }
-
-        private static TValue GetOrAdd<TValue>(Dictionary<string, TValue> map, string key, Func<TValue> create)
-        {
-            if (!map.TryGetValue(key, out var value)) map[key] = value = create();
-            return value;
         }
     }
 }

@@ -41,64 +41,22 @@ namespace PersistStore.Engine.Storage.Sqlite
             return found;
         }
 
-        /// <summary>
-        /// Listings are rows; chunks are read from their pack (a missing or short pack is an error naming it). A blob
-        /// found damaged is marked so that the next checkpoint that meets its content stores it again instead of
-        /// reusing it (best effort: a read-only store, or a read inside a write, leaves it to Test-PersistStore).
-        /// </summary>
-        public bool ReadBlob(BlobId id, StoredBlobHandler handle)
-        {
-            try { return ReadBlobOnce(id, handle); }
-            catch (PersistStoreException e) when (!_writing && e.ErrorId is "BlobDamaged" or "PackDamaged" or "PackMissing")
-            {
-                try { _store.Write(w => w.MarkBlobs(new[] { id }, BlobMark.Damaged, DateTime.UtcNow, e.ErrorId + ": " + e.Message)); }
-                catch (PersistStoreException) { }
-                throw;
-            }
-        }
-
-        private bool ReadBlobOnce(BlobId id, StoredBlobHandler handle)
+        /// <summary>Listings are rows; chunks are read from their pack (BlobReads: damage met by a read is marked).</summary>
+        public bool ReadBlob(BlobId id, StoredBlobHandler handle) => BlobReads.MarkingDamage(_store, _writing, id, () =>
         {
             if (SqliteBlobRows.Read(_db, id, handle)) return true;
             var place = SqliteChunkRows.Find(_db, id);
             if (place == null) return false;
-            try { PackReader.ReadBlob(_store.Packs, place.Value.Pack, place.Value.Entry, handle); }
-            catch (PackMissingException)
-            {
-                var moved = MovedSince(id, place.Value.Pack);
-                if (moved == null) throw;
-                PackReader.ReadBlob(_store.Packs, moved.Value.Pack, moved.Value.Entry, handle);
-            }
-            catch (StoreFormatException e) when (e.ErrorId == "BlobDamaged")
-            {
-                // The decoder knows the chunk; the index knows where it lies: say both.
-                throw new StoreFormatException(e.ErrorId, id.ToString(), $"{e.Message} The chunk lies in the pack '{place.Value.Pack}' at byte {place.Value.Entry.Offset}.", e);
-            }
+            BlobReads.FromPack(_store.Packs, id, place.Value, handle, () => _store.Read(r => SqliteChunkRows.Find(((SqliteSession)r)._db, id)));
             return true;
-        }
+        });
 
-        /// <summary>
-        /// Where the chunk is now, if not in the pack this unit's snapshot says: Optimize-PersistStore may have moved it
-        /// into a new pack and deleted the old one after this read began (a new connection sees the index as it is now).
-        /// </summary>
-        private (string Pack, PackEntry Entry)? MovedSince(BlobId id, string pack)
-        {
-            var now = _store.Read(r => SqliteChunkRows.Find(((SqliteSession)r)._db, id));
-            return now != null && now.Value.Pack != pack ? now : null;
-        }
-
-        /// <summary>
-        /// Indexes a pack only if it is still there, whole: Optimize-PersistStore deletes packs that no index entry
-        /// names once every writer that could have named them has finished or been fenced, inside its own write
-        /// transaction, so a writer that outlived its lease (suspended) can never index a pack that is gone.
-        /// </summary>
         public (int Count, long Bytes) IndexPack(PackInfo pack)
         {
-            long length = _store.Packs.Length(pack.Name);
-            if (length != pack.Length)
-                throw new PackDamagedException(pack.Name, $"it is {length} bytes long where its writer wrote {pack.Length}");
+            BlobReads.CheckWhole(_store.Packs, pack);
             return SqliteChunkRows.IndexPack(_db, pack, DateTime.UtcNow);
         }
+
         public IReadOnlyList<CheckpointRecord> QueryCheckpoints(Guid runId, int? number = null) => SqliteCheckpointRows.Query(_db, runId, number);
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public int LastCheckpointNumber(Guid runId) => SqliteCheckpointRows.LastNumber(_db, runId);
