@@ -1,10 +1,14 @@
-# Stores of every released format, checked in (tests/Fixtures/format*/store.pstore with the manifest of what each
-# checkpoint holds). Every cmdlet refuses an older store and leaves it byte for byte; Update-PersistStore backs it
-# up, turns it into the current format, and then every checkpoint exports exactly as the manifest says.
+# Stores of every released format, checked in (tests/Fixtures/format*/store.pstore, a file up to format 3 and a folder
+# since, each made by the module of its format, with the manifest of what each checkpoint holds). Every cmdlet refuses
+# an older store and leaves it byte for byte; Update-PersistStore backs it up, turns it into the current format, and
+# then every checkpoint exports exactly as the manifest says. The current format's fixture opens as it is.
 BeforeDiscovery {
-    $script:fixtures = @(Get-ChildItem (Join-Path $PSScriptRoot '../Fixtures') -Directory -Filter 'format*' | ForEach-Object {
-        @{ Name = $_.Name; Folder = $_.FullName }
+    $current = 5
+    $all = @(Get-ChildItem (Join-Path $PSScriptRoot '../Fixtures') -Directory -Filter 'format*' | ForEach-Object {
+        @{ Name = $_.Name; Folder = $_.FullName; Format = [int]$_.Name.Substring(6) }
     })
+    $script:fixtures = @($all | Where-Object Format -lt $current)
+    $script:currentFixtures = @($all | Where-Object Format -eq $current)
 }
 
 BeforeAll {
@@ -29,6 +33,14 @@ BeforeAll {
         }
     }
 
+    <# A fixture's store copied to a new place (a file, or a folder with its packs). #>
+    function Copy-Fixture([string] $Folder, [string] $Destination) { Copy-Item (Join-Path $Folder 'store.pstore') $Destination -Recurse }
+
+    <# One hash over every byte of a store file or folder: a command that refuses the store must leave it exactly so. #>
+    function Get-StoreHash([string] $Path) {
+        (Get-ChildItem $Path -Recurse -File -Force | Sort-Object FullName | ForEach-Object { "$($_.FullName.Substring($Path.Length)) $((Get-FileHash $_.FullName).Hash)" }) -join "`n"
+    }
+
     <# Exports every checkpoint of the fixture's run from the store and compares it with the manifest. #>
     function Assert-MatchesManifest([string] $Store, $Manifest, [string] $Tag) {
         (Get-Run -Store $Store).Name | Sort-Object | Should -Be $Manifest.runs
@@ -45,13 +57,13 @@ Describe 'Update-PersistStore with the format fixtures' {
     It '<Name>: refused by other cmdlets, upgraded with a backup, then every checkpoint exports exactly' -ForEach $fixtures {
         $manifest = Get-Content (Join-Path $Folder 'manifest.json') -Raw | ConvertFrom-Json
         $copy = Join-Path $TestDrive "$Name.pstore"
-        Copy-Item (Join-Path $Folder 'store.pstore') $copy
-        $before = (Get-FileHash $copy).Hash
+        Copy-Fixture $Folder $copy
+        $before = Get-StoreHash $copy
 
         foreach ($command in { Get-Run -Store $copy }, { Get-PersistStore -Store $copy }, { New-Run x -Store $copy }) {
             $command | Should -Throw -ErrorId 'StoreUpgradeRequired*'
         }
-        (Get-FileHash $copy).Hash | Should -Be $before
+        Get-StoreHash $copy | Should -Be $before
         @(Get-ChildItem $TestDrive -Filter "$Name.pstore*").Name | Should -Be "$Name.pstore"
 
         $info = Update-PersistStore -Store $copy -Confirm:$false -Verbose 4>&1
@@ -63,9 +75,11 @@ Describe 'Update-PersistStore with the format fixtures' {
         $backup = Get-ChildItem $TestDrive -Filter "$Name.format$($manifest.format)-*.pstore"
         $backup.Count | Should -Be 1
         "$verbose" | Should -Match ([regex]::Escape($backup.FullName))
-        # The backup is the old store as it was: it is refused as old, and upgrades to the same content.
+        # The backup is the old store as it was (since format 4: its index, the packs staying where they are): put
+        # back, it is refused as old, and upgrades to the same content.
         $restored = Join-Path $TestDrive "$Name-restored.pstore"
-        Copy-Item $backup.FullName $restored
+        if ($manifest.format -le 3) { Copy-Item $backup.FullName $restored }
+        else { Copy-Fixture $Folder $restored; Copy-Item $backup.FullName (Join-Path $restored 'index.db') -Force }
         { Get-Run -Store $restored } | Should -Throw -ErrorId 'StoreUpgradeRequired*'
         Update-PersistStore -Store $restored -BackupPath (Join-Path $TestDrive "$Name-restored.bak") -Confirm:$false | Out-Null
         Assert-MatchesManifest $restored $manifest "$Name-restored"
@@ -92,7 +106,7 @@ Describe 'Update-PersistStore with the format fixtures' {
         foreach ($trial in 1..6) {
             $trialDir = New-Item -ItemType Directory (Join-Path $TestDrive "$Name-kill-$trial")
             $copy = Join-Path $trialDir "$Name.pstore"
-            Copy-Item (Join-Path $Folder 'store.pstore') $copy
+            Copy-Fixture $Folder $copy
             $p = [Diagnostics.Process]::Start((New-ChildStartInfo "Update-PersistStore -Store '$copy' -Confirm:`$false | Out-Null"))
             $p.StandardInput.Close()
             Start-Sleep -Milliseconds $random.Next(600, 1400)   # the import takes most of this; the upgrade is near its end
@@ -102,5 +116,22 @@ Describe 'Update-PersistStore with the format fixtures' {
             Test-Path $copy -PathType Container | Should -BeTrue
             Assert-MatchesManifest $copy $manifest "$Name-kill-$trial"
         }
+    }
+}
+
+Describe 'The current format''s fixture' {
+    It '<Name>: opens as it is, exports exactly, needs no upgrade, and takes new checkpoints' -ForEach $currentFixtures {
+        $manifest = Get-Content (Join-Path $Folder 'manifest.json') -Raw | ConvertFrom-Json
+        $copy = Join-Path $TestDrive "$Name.pstore"
+        Copy-Fixture $Folder $copy
+        (Get-PersistStore -Store $copy).FormatVersion | Should -Be $manifest.format
+        Assert-MatchesManifest $copy $manifest $Name
+        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be $manifest.format
+        @(Get-RunHistory -Store $copy).Count | Should -Be $manifest.historyEntries
+        @(Get-ChildItem $TestDrive -Filter "$Name.format*").Count | Should -Be 0
+        $work = New-Item -ItemType Directory (Join-Path $TestDrive "$Name-new")
+        Set-Content (Join-Path $work 'n.txt') 'new'
+        Set-Run fixture -Path $work.FullName -Store $copy
+        (New-Checkpoint fixture -Store $copy).Number | Should -Be ($manifest.checkpoints.Count + 1)
     }
 }

@@ -160,13 +160,14 @@ namespace PersistStore.Engine.Storage.Sqlite
         /// opens immutable (no -shm, no locks; unpooled, as an immutable connection never sees later changes); with a
         /// log, SQLite reads it through the existing -shm.
         /// </summary>
-        private SqliteDb Connect(int busyTimeoutMs, bool write)
+        private SqliteDb Connect(int busyTimeoutMs, bool write, bool pooled = true)
         {
             string? notWritable = SqliteIndexFile.WhyNotWritable(Location.Value, IndexPath);
             if (notWritable != null && write)
                 throw new StoreAccessException(Location.Display,
                     $"The store '{Location.Display}' cannot be written: {notWritable}. Nothing was changed; the store can still be read. Make it writable for {Environment.UserName}, or run the command as a user who may write it.");
-            var connection = new SqliteConnection(notWritable == null ? _connectionString : ReadOnlyConnectionString(!SqliteIndexFile.HasLog(IndexPath)));
+            string connectionString = notWritable == null ? _connectionString : ReadOnlyConnectionString(!SqliteIndexFile.HasLog(IndexPath));
+            var connection = new SqliteConnection(pooled ? connectionString : new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
             var db = new SqliteDb(connection);
             try
             {
@@ -208,7 +209,9 @@ namespace PersistStore.Engine.Storage.Sqlite
             int latest = migrations[migrations.Count - 1].Version;
             try
             {
-                using var db = Connect(_busyTimeoutMs, write: false);
+                // Unpooled: when the format is refused the connection closes at once, and SQLite removes the -wal and
+                // -shm it opened, so a refused store is left exactly as it was.
+                using var db = Connect(_busyTimeoutMs, write: false, pooled: false);
                 int found = ReadFormatVersion(db);
                 StoreFormat.CheckReadable(Location.Display, found, latest);
                 FormatVersion = found;

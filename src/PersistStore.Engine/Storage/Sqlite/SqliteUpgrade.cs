@@ -55,8 +55,16 @@ namespace PersistStore.Engine.Storage.Sqlite
                 if (found == latest) return new UpgradeResult(found, found, null);
 
                 var now = DateTime.UtcNow;
-                backupPath ??= DefaultBackupPath(storePath, found, now);
-                if (File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
+                // The default name is made free (-2, -3, ...): an upgrade killed after its backup and run again within
+                // the same second would otherwise find its own backup there. A name the user gave is never overwritten.
+                if (backupPath == null)
+                {
+                    string name = DefaultBackupPath(storePath, found, now);
+                    backupPath = name;
+                    for (int n = 2; File.Exists(backupPath); n++)
+                        backupPath = Path.Combine(Path.GetDirectoryName(name) ?? "", $"{Path.GetFileNameWithoutExtension(name)}-{n}{Path.GetExtension(name)}");
+                }
+                else if (File.Exists(backupPath)) throw UpgradeErrors.BackupExists(backupPath);
                 // A second connection reads the last committed state, which our write lock keeps current until we commit.
                 using (var reader = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = index, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
                 using (var backup = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = backupPath, Pooling = false }.ToString()))
