@@ -13,8 +13,10 @@
               (PlatyPS is not available here, so docs/*.md are edited by hand in its schema.)
     Demo    : Build, then runs examples/quickstart.ps1 in a fresh pwsh on the per-user default store.
     Test    : dotnet test (engine xunit and hosted-engine tests), then the Pester suite (tests/**/*.Tests.ps1), each
-              file in a fresh pwsh child process against ./out/PersistStore, NUnit XML in TestResults/Pester. Ends with
-              one line "N passed, N failed, N skipped" over both; the exit code is 1 if anything failed.
+              file in a fresh pwsh child process against ./out/PersistStore, NUnit XML in TestResults/Pester. Then the
+              PostgreSQL pass: the engine classes marked Backends=Both|Postgres and $PostgresPesterFiles again, against
+              $env:PERSISTSTORE_TEST_POSTGRES or (Linux, root) a private server started for the run ('off' skips it).
+              Ends with one line "N passed, N failed, N skipped" over all; the exit code is 1 if anything failed.
     Package : Build in Release, then Compress-PSResource the module folder into a .nupkg in -Repository (a folder
               that Register-PSResourceRepository can serve as a local repository).
 .EXAMPLE

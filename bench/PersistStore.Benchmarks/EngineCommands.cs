@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using PersistStore.Engine.Checkpoints;
 using PersistStore.Engine.Runs;
 using PersistStore.Engine.Storage;
@@ -44,10 +45,16 @@ public static class EngineCommands
             Console.WriteLine($"stored {count} blobs in {packs} packs in {took:F2} s (writes only), {timer.Elapsed.TotalSeconds:F2} s in all");
             return 0;
         }
-        var backend = SqliteStore.Open(store, new StoreOpenOptions { CreateIfMissing = true });
+        var backend = Open(store);
         var runs = new RunService(backend);
         switch (args[0])
         {
+            case "ps-migrate":   // ps-migrate <source> <unused> <destination>: Start-Migration of every run
+                var m = new PersistStore.Engine.Migration.MigrationService(backend, Open(args[3]), PersistStore.Engine.Identity.Caller.For(null))
+                    .Run(new PersistStore.Engine.Migration.MigrationOptions());
+                double secs = timer.Elapsed.TotalSeconds;
+                Console.WriteLine($"migrated {m.CheckpointsCopied} checkpoints, {m.ChunksCopied} chunks, {m.ListingsCopied} listings, {m.BytesCopied} bytes, {m.HistoryEntriesCopied} entries; verified {m.Verified}; {secs:F2} s, {m.BytesCopied / secs / 1e6:F0} MB/s; phases {string.Join(", ", m.Phases.Select(p => $"{p.Phase} {p.Time.TotalSeconds:F2} s"))}");
+                return 0;
             case "ps-checkpoint":
                 if (runs.Query(new PersistStore.Engine.Model.RunFilter { NamePatterns = new[] { run } }).Count == 0)
                     runs.Create(new NewRunRequest { Name = run, Path = Path.GetFullPath(args[3]) });
@@ -144,4 +151,10 @@ public static class EngineCommands
         public PersistStore.Engine.Snapshots.SnapshotProgress Last { get; private set; }
         public void Report(PersistStore.Engine.Snapshots.SnapshotProgress value) => Last = value;
     }
+
+    /// <summary>A store folder, or a PostgreSQL connection string (bench/postgres.sh).</summary>
+    private static IStoreBackend Open(string store) =>
+        StoreLocation.TryParseConnectionString(store) is { Kind: StoreKind.PostgreSql } pg
+            ? PersistStore.Engine.Storage.Postgres.PgStore.Open(pg, new StoreOpenOptions { CreateIfMissing = true })
+            : SqliteStore.Open(store, new StoreOpenOptions { CreateIfMissing = true });
 }

@@ -27,8 +27,10 @@ namespace PersistStore.Engine.Migration
             (_source, _destination, _blobs, _result, _plan) = (source, destination, blobs, result, plan);
         }
 
-        /// <summary>Blobs this migration stored in the destination (read back by the verification), or under a plan would store.</summary>
-        public HashSet<BlobId> Copied { get; } = new HashSet<BlobId>();
+        /// <summary>Blobs this migration stored in the destination, in the order it stored them (so that the verification
+        /// reads them back in pack order), or under a plan would store.</summary>
+        public List<BlobId> Copied { get; } = new List<BlobId>();
+        private readonly HashSet<BlobId> _planned = new HashSet<BlobId>();
 
         /// <summary>Copies what the destination lacks of the run; true when anything was (or, planned, would be) written.</summary>
         public bool Copy(MigrationPlan.Item item, Action<string, int, int>? progress)
@@ -57,7 +59,7 @@ namespace PersistStore.Engine.Migration
                 var lacking = _blobs.Lacking(all);
                 if (_plan)
                 {
-                    lacking.RemoveAll(id => !Copied.Add(id));   // counted for an earlier run of the plan: copied once
+                    lacking.RemoveAll(id => !_planned.Add(id));   // counted for an earlier run of the plan: copied once
                     _result.ListingsCopied += lacking.Count(listings.Contains);
                     _result.ChunksCopied += lacking.Count(id => !listings.Contains(id));
                 }
@@ -65,7 +67,7 @@ namespace PersistStore.Engine.Migration
                 {
                     var (chunks, rows, bytes) = _blobs.Copy(lacking, listings, done => progress?.Invoke("blobs", done, lacking.Count));
                     (_result.ChunksCopied, _result.ListingsCopied, _result.BytesCopied) = (_result.ChunksCopied + chunks, _result.ListingsCopied + rows, _result.BytesCopied + bytes);
-                    Copied.UnionWith(lacking);
+                    Copied.AddRange(lacking);
                     // Last, as a checkpoint is taken: every blob it needs is durable and indexed before its row.
                     _destination.Write(w => { foreach (var c in missing) w.InsertCheckpoint(c); return 0; });
                 }

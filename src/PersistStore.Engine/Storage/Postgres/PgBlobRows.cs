@@ -28,13 +28,23 @@ namespace PersistStore.Engine.Storage.Postgres
             return found;
         }
 
-        public static bool Read(PgDb db, BlobId id, StoredBlobHandler handle)
+        /// <summary>A blob as stored, found in one round trip: a listing's row, or a chunk's place with its bytes
+        /// (null when its pack is gone: the caller looks again, a repack may have moved it).</summary>
+        public sealed record Stored(int PlainSize, BlobCodecKind Codec, byte[]? Bytes, string? Pack, PackEntry? Entry);
+
+        public static Stored? Read(PgDb db, BlobId id)
         {
-            using var cmd = db.Command("SELECT plain_size, codec, data FROM blobs WHERE id = @id", ("id", id.Bytes));
+            using var cmd = db.Command(@"SELECT b.plain_size, b.codec, b.data, NULL::text, 0::bigint, 0 FROM blobs b WHERE b.id = @id
+                                         UNION ALL
+                                         SELECT c.plain_size, c.codec, substring(f.data FROM c.pack_offset::integer + 1 FOR c.length), p.name, c.pack_offset, c.length
+                                         FROM chunks c JOIN packs p ON p.id = c.pack LEFT JOIN pack_files f ON f.name = p.name WHERE c.id = @id
+                                         LIMIT 1", ("id", id.Bytes));
             using var r = cmd.ExecuteReader();
-            if (!r.Read()) return false;
-            handle(r.GetInt32(0), (BlobCodecKind)r.GetInt32(1), (byte[])r[2]);
-            return true;
+            if (!r.Read()) return null;
+            var codec = (BlobCodecKind)r.GetInt32(1);
+            var bytes = r.IsDBNull(2) ? null : (byte[])r[2];
+            if (r.IsDBNull(3)) return new Stored(r.GetInt32(0), codec, bytes, null, null);
+            return new Stored(r.GetInt32(0), codec, bytes, r.GetString(3), new PackEntry(id, BlobKind.Chunk, codec, r.GetInt64(4), r.GetInt32(5), r.GetInt32(0)));
         }
 
         /// <summary>Stores the listings not yet present; a marked one takes the new bytes and loses its mark.</summary>

@@ -33,13 +33,15 @@ namespace PersistStore.Engine.Storage.Postgres
         public IReadOnlyList<string> ListTags(string prefix, int limit) => PgRunRows.ListTags(_db, prefix, limit);
         public ISet<BlobId> ExistingBlobs(IReadOnlyCollection<BlobId> ids) => PgBlobRows.Existing(_db, ids);
 
-        /// <summary>Listings are rows; chunks are read from their pack (BlobReads: damage met by a read is marked).</summary>
+        /// <summary>Listings are rows; a chunk comes with its bytes from its pack in the same query (BlobReads: damage
+        /// met by a read is marked, a chunk whose pack is gone is looked up again).</summary>
         public bool ReadBlob(BlobId id, StoredBlobHandler handle) => BlobReads.MarkingDamage(_store, _writing, id, () =>
         {
-            if (PgBlobRows.Read(_db, id, handle)) return true;
-            var place = PgBlobRows.FindChunk(_db, id);
-            if (place == null) return false;
-            BlobReads.FromPack(_store.Packs, id, place.Value, handle, () => _store.Read(r => PgBlobRows.FindChunk(((PgSession)r)._db, id)));
+            var stored = PgBlobRows.Read(_db, id);
+            if (stored == null) return false;
+            if (stored.Pack == null) handle(stored.PlainSize, stored.Codec, stored.Bytes);
+            else BlobReads.FromPack(new PgPackStore.Prefetched(_store.Packs, stored.Pack, stored.Entry!.Value.Offset, stored.Bytes), id,
+                (stored.Pack, stored.Entry.Value), handle, () => _store.Read(r => PgBlobRows.FindChunk(((PgSession)r)._db, id)));
             return true;
         });
 

@@ -59,9 +59,24 @@ namespace PersistStore.Engine.Storage.Postgres
             }
         }
 
+        /// <summary>Units of work running now: when the last ends, the pack windows they read are dropped.</summary>
+        private int _working;
+
+        private void Done()
+        {
+            if (Interlocked.Decrement(ref _working) == 0) Packs.CloseIdle();
+        }
+
         public T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default)
         {
             cancel.ThrowIfCancellationRequested();
+            Interlocked.Increment(ref _working);
+            try { return ReadOnce(work); }
+            finally { Done(); }
+        }
+
+        private T ReadOnce<T>(Func<IStoreReader, T> work)
+        {
             // Only the start of a read is retried: the work may already have written files or objects.
             var db = Run(() =>
             {
@@ -81,6 +96,13 @@ namespace PersistStore.Engine.Storage.Postgres
         {
             cancel.ThrowIfCancellationRequested();
             var wait = retry?.StoreBusyWait ?? _busyTimeout;
+            Interlocked.Increment(ref _working);
+            try { return WriteOnce(work, cancel, wait); }
+            finally { Done(); }
+        }
+
+        private T WriteOnce<T>(Func<IStoreWriter, T> work, CancellationToken cancel, TimeSpan wait)
+        {
             return Run(() =>
             {
                 using var db = Connect();
