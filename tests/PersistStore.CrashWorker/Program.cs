@@ -14,7 +14,8 @@ using PersistStore.Engine.Storage.Sqlite;
 // repair <store>: one Repair-PersistStore pass. remove <store> <run> <keep>: keep the newest checkpoints.
 // churn <store> <run> <seconds> <seed>: checkpoint files drawn from a pool shared by every worker, then keep the
 //   last 3 checkpoints, until the time is up; prints "cp <number> <seed>..." (one per file) for each checkpoint taken.
-// migrate <source> <destination>: one Start-Migration pass (MigrationService), the destination created if missing.
+// migrate <source> <destination> <step> <delay>: one Start-Migration pass, killing itself <delay> ms after its <step>th
+//   progress report; the destination is created if missing.
 // read <store> <run> <destination>: print "checkpoints <n>" and export the newest to the destination; exit 1 if refused.
 // Prints "ready" once the store is open (or the upgrade is about to start), so the killer knows the work has started.
 if (args[0] == "upgrade")
@@ -31,8 +32,10 @@ if (args[0] == "migrate")
     var destination = Open(args[2], create: true);
     Console.Out.WriteLine("ready");
     Console.Out.Flush();
+    // migrate <source> <destination> <step> <delay ms>: killed from inside, <delay> ms after its <step>th progress
+    // report (one per run and one per blob copied), so that kills land inside the copy.
     new PersistStore.Engine.Migration.MigrationService(store, destination, PersistStore.Engine.Identity.Caller.For(null))
-        .Run(new PersistStore.Engine.Migration.MigrationOptions());
+        .Run(new PersistStore.Engine.Migration.MigrationOptions(), new KillAtStep<PersistStore.Engine.Maintenance.PassProgress>(int.Parse(args[3]), int.Parse(args[4])));
     return 0;
 }
 // optimize <store>: one Optimize-PersistStore pass. repair <store>: one Repair-PersistStore (without force).

@@ -87,6 +87,18 @@ Describe 'Start-Migration' {
         (Start-Migration $source $destination -OnConflict Rename).RunsRenamed | Should -Be 'scratch -> scratch-migrated'
     }
 
+    It 'reports its progress, here from a Start-Job' {
+        $job = Start-Job -ScriptBlock { param($m, $s, $d) Import-Module $m; Start-Migration $s $d } -ArgumentList (Get-TestManifest), $source, $destination
+        $report = $job | Wait-Job -Timeout 120 | Receive-Job
+        $job.State | Should -Be 'Completed'
+        $report.Verified | Should -BeTrue
+        $progress = @($job.ChildJobs[0].Progress)
+        $progress.Count | Should -BeGreaterThan 1
+        $progress[0].Activity | Should -BeLike 'Migrating *'
+        $progress[-1].RecordType | Should -Be 'Completed'
+        $job | Remove-Job
+    }
+
     It 'names a wrong password without ever showing it' -Skip:(-not $env:PERSISTSTORE_TEST_SERVER) {
         $wrong = ($env:PERSISTSTORE_TEST_SERVER -replace 'Password=[^;]*', 'Password=not-the-secret-42') + ';Search Path=nowhere'
         # A store that cannot be opened ends the command (a terminating error), as for every cmdlet.

@@ -29,7 +29,7 @@ namespace PersistStore.Engine.Storage.Postgres
         {
             int length = destination.Length;
             var bytes = _store.WithConnection(db => Fetch(db, name, offset, length));
-            Copy(name, offset, 0, bytes, destination);
+            Copy(name, offset, offset, bytes, destination);
         }
 
         private static byte[] Fetch(PgDb db, string name, long offset, int length) =>

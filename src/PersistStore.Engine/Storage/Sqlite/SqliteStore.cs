@@ -160,14 +160,13 @@ namespace PersistStore.Engine.Storage.Sqlite
         /// opens immutable (no -shm, no locks; unpooled, as an immutable connection never sees later changes); with a
         /// log, SQLite reads it through the existing -shm.
         /// </summary>
-        private SqliteDb Connect(int busyTimeoutMs, bool write, bool pooled = true)
+        private SqliteDb Connect(int busyTimeoutMs, bool write)
         {
             string? notWritable = SqliteIndexFile.WhyNotWritable(Location.Value, IndexPath);
             if (notWritable != null && write)
                 throw new StoreAccessException(Location.Display,
                     $"The store '{Location.Display}' cannot be written: {notWritable}. Nothing was changed; the store can still be read. Make it writable for {Environment.UserName}, or run the command as a user who may write it.");
-            string connectionString = notWritable == null ? _connectionString : ReadOnlyConnectionString(!SqliteIndexFile.HasLog(IndexPath));
-            var connection = new SqliteConnection(pooled ? connectionString : new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+            var connection = new SqliteConnection(notWritable == null ? _connectionString : ReadOnlyConnectionString(!SqliteIndexFile.HasLog(IndexPath)));
             var db = new SqliteDb(connection);
             try
             {
@@ -209,14 +208,21 @@ namespace PersistStore.Engine.Storage.Sqlite
             int latest = migrations[migrations.Count - 1].Version;
             try
             {
-                // Unpooled: when the format is refused the connection closes at once, and SQLite removes the -wal and
-                // -shm it opened, so a refused store is left exactly as it was.
-                using var db = Connect(_busyTimeoutMs, write: false, pooled: false);
-                int found = ReadFormatVersion(db);
+                int found;
+                using (var db = Connect(_busyTimeoutMs, write: false)) found = ReadFormatVersion(db);
                 StoreFormat.CheckReadable(Location.Display, found, latest);
                 FormatVersion = found;
             }
             catch (SqliteException e) { throw SqliteErrors.Translate(e, Location); }
+            catch (PersistStoreException)
+            {
+                // A refused store is left as it was: its pooled connection is closed now, and SQLite removes the -wal
+                // and -shm that reading its format opened. (Reading the format on an unpooled connection instead,
+                // closed at once for every store, made killed Optimize-PersistStore passes in MaintenanceCrashTests
+                // leave packs missing: not kept, and not understood yet.)
+                SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+                throw;
+            }
         }
 
         /// <summary>The stamped format version.</summary>
