@@ -176,6 +176,17 @@ public sealed class MigrationTests : IDisposable
     }
 
     [Fact]
+    public void ANumberGivenAtTheSourceIsNeverGivenAgainInTheDestination()
+    {
+        new RetentionService(_a, Caller.For(null)).Apply(RunRef.Parse("job"), new[] { 2 }, new HashSet<int> { 2 });
+        Migrate(_a, _b, new MigrationOptions { Runs = new[] { "job" } });
+        var job = _b.Read(r => r.FindRunByName("job"))!;
+        Assert.Equal(2, _b.Read(r => r.LastCheckpointNumber(job.Id)));
+        Assert.Equal(new[] { 1 }, _b.Read(r => r.QueryCheckpoints(job.Id)).Select(c => c.Number));
+        Assert.Equal(3, new CheckpointService(_b).Create(RunRef.Parse("job"), "after the migration").Number);
+    }
+
+    [Fact]
     public void AStoreIsNeverMigratedOntoItself()
     {
         var e = Assert.Throws<MigrationException>(() => Migrate(_a, _sqlite.OpenSqlite(create: false)));

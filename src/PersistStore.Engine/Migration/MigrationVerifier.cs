@@ -56,6 +56,9 @@ namespace PersistStore.Engine.Migration
                 _result.BytesVerified += bytes;
             }
 
+            if (d.LastNumber < s.LastNumber)
+                throw MigrationException.Mismatch("checkpoints", run, $"the destination would give checkpoint number {d.LastNumber + 1} again, which the source has given");
+
             var (all, _) = _blobs.Needed(s.Checkpoints.Select(c => c.RootTree));
             var absent = _blobs.Lacking(all);
             if (absent.Count > 0)

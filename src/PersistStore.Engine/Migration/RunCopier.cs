@@ -84,6 +84,13 @@ namespace PersistStore.Engine.Migration
                 changed = true;
             }
 
+            if (s.LastNumber > d.LastNumber)
+            {
+                // Numbers are never given twice: one removed at the source stays given here too.
+                if (!_plan) _destination.Write(w => { w.KeepCheckpointNumber(item.Id, s.LastNumber); return 0; });
+                changed = true;
+            }
+
             var entries = RunState.Missing(s.History, d.History);
             if (entries.Count > 0)
             {

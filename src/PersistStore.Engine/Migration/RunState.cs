@@ -14,10 +14,10 @@ namespace PersistStore.Engine.Migration
     /// but keeps everything it says. That makes copying idempotent without a ledger: what the destination lacks is the
     /// source's entries minus the destination's, counted with multiplicity.
     /// </summary>
-    internal sealed record RunState(RunRecord? Run, IReadOnlyList<CheckpointRecord> Checkpoints, IReadOnlyList<HistoryRecord> History, RunLock? Lock)
+    internal sealed record RunState(RunRecord? Run, IReadOnlyList<CheckpointRecord> Checkpoints, IReadOnlyList<HistoryRecord> History, RunLock? Lock, int LastNumber)
     {
         public static RunState Read(IStoreReader r, Guid id) =>
-            new RunState(r.FindRunById(id), r.QueryCheckpoints(id), r.QueryHistory(new HistoryFilter { RunId = id }), r.FindLock(id));
+            new RunState(r.FindRunById(id), r.QueryCheckpoints(id), r.QueryHistory(new HistoryFilter { RunId = id }), r.FindLock(id), r.LastCheckpointNumber(id));
 
         public static string Key(HistoryRecord e) =>
             string.Join("\u001f", e.Time.Ticks, e.User, e.Host, e.ProcessId, e.Operation, e.Details);

@@ -91,6 +91,9 @@ namespace PersistStore.Engine.Storage
         /// <summary>Deletes the run's checkpoints with these numbers (their tags and properties with them); their
         /// numbers are not given again. Returns how many existed.</summary>
         int DeleteCheckpoints(Guid runId, IReadOnlyCollection<int> numbers);
+        /// <summary>Records that the run has given checkpoint numbers up to last (a migration carries the source's, so
+        /// that a number removed there is not given again here); a lower value than the one kept changes nothing.</summary>
+        void KeepCheckpointNumber(Guid runId, int last);
 
         /// <summary>Inserts the run's lock, replacing whatever lock row the run had.</summary>
         void PutLock(RunLock runLock);

@@ -45,11 +45,13 @@ namespace PersistStore.Engine.Storage.Postgres
         /// <summary>Deletes checkpoints (tags and properties cascade); the highest number given is kept in checkpoint_numbers first.</summary>
         public static int Delete(PgDb db, Guid runId, IReadOnlyCollection<int> numbers)
         {
-            db.Execute(@"INSERT INTO checkpoint_numbers (run_id, last) VALUES (@run, @last)
-                         ON CONFLICT (run_id) DO UPDATE SET last = GREATEST(checkpoint_numbers.last, excluded.last)",
-                ("run", runId), ("last", LastNumber(db, runId)));
+            Keep(db, runId, LastNumber(db, runId));
             return db.Execute("DELETE FROM checkpoints WHERE run_id = @run AND number = ANY(@n)", ("run", runId), ("n", numbers.Distinct().ToArray()));
         }
+
+        public static void Keep(PgDb db, Guid runId, int last) =>
+            db.Execute(@"INSERT INTO checkpoint_numbers (run_id, last) VALUES (@run, @last)
+                         ON CONFLICT (run_id) DO UPDATE SET last = GREATEST(checkpoint_numbers.last, excluded.last)", ("run", runId), ("last", last));
 
         public static IReadOnlyList<BlobId> RootTrees(PgDb db)
         {

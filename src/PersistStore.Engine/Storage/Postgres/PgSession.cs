@@ -55,6 +55,7 @@ namespace PersistStore.Engine.Storage.Postgres
         public CheckpointRecord? LatestCheckpoint(Guid runId) => PgCheckpointRows.Latest(_db, runId);
         public int LastCheckpointNumber(Guid runId) => PgCheckpointRows.LastNumber(_db, runId);
         public int DeleteCheckpoints(Guid runId, IReadOnlyCollection<int> numbers) => PgCheckpointRows.Delete(_db, runId, numbers);
+        public void KeepCheckpointNumber(Guid runId, int last) => PgCheckpointRows.Keep(_db, runId, last);
         public IReadOnlyList<BlobId> RootTrees() => PgCheckpointRows.RootTrees(_db);
 
         public void ForEachBlob(Action<BlobId, long, string?> visit)

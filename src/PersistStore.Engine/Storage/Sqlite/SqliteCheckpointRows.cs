@@ -45,13 +45,16 @@ namespace PersistStore.Engine.Storage.Sqlite
         public static int Delete(SqliteDb db, Guid runId, IReadOnlyCollection<int> numbers)
         {
             string run = runId.ToString("D");
-            db.Execute(@"INSERT INTO checkpoint_numbers (run_id, last) VALUES ($run, $last)
-                         ON CONFLICT(run_id) DO UPDATE SET last = MAX(last, excluded.last)", ("$run", run), ("$last", LastNumber(db, runId)));
+            Keep(db, runId, LastNumber(db, runId));
             int deleted = 0;
             foreach (int n in numbers)
                 deleted += db.Execute("DELETE FROM checkpoints WHERE run_id = $run AND number = $n", ("$run", run), ("$n", n));
             return deleted;
         }
+
+        public static void Keep(SqliteDb db, Guid runId, int last) =>
+            db.Execute(@"INSERT INTO checkpoint_numbers (run_id, last) VALUES ($run, $last)
+                         ON CONFLICT(run_id) DO UPDATE SET last = MAX(last, excluded.last)", ("$run", runId.ToString("D")), ("$last", last));
 
         public static IReadOnlyList<BlobId> RootTrees(SqliteDb db)
         {

@@ -61,6 +61,7 @@ namespace PersistStore.Engine.Storage.Sqlite
         public CheckpointRecord? LatestCheckpoint(Guid runId) => SqliteCheckpointRows.Latest(_db, runId);
         public int LastCheckpointNumber(Guid runId) => SqliteCheckpointRows.LastNumber(_db, runId);
         public int DeleteCheckpoints(Guid runId, IReadOnlyCollection<int> numbers) => SqliteCheckpointRows.Delete(_db, runId, numbers);
+        public void KeepCheckpointNumber(Guid runId, int last) => SqliteCheckpointRows.Keep(_db, runId, last);
         public IReadOnlyList<BlobId> RootTrees() => SqliteCheckpointRows.RootTrees(_db);
 
         /// <summary>Listings (rows, their stored bytes inline) and chunks (their length in a pack).</summary>
