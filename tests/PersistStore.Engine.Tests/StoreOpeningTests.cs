@@ -31,6 +31,37 @@ public sealed class StoreOpeningTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
+    /// <summary>The POSIX locks this process holds on a file, from /proc/locks (Linux).</summary>
+    private static int LocksHeldOn(string file)
+    {
+        var stat = Process.Start(new ProcessStartInfo("stat", $"-c %i \"{file}\"") { RedirectStandardOutput = true })!;
+        string inode = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return File.ReadAllLines("/proc/locks").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => f.Length > 5 && f[1] == "POSIX" && f[4] == Environment.ProcessId.ToString() && f[5].EndsWith(":" + inode, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Opening a store a second time in a process that has it open (a second path to it, Update-PersistStore beside
+    /// the catalog's backend) must not drop the POSIX locks its connections hold: a close of any handle to a file drops
+    /// all of a process's locks on it, so the open reads nothing of the index or its -shm through a handle of its own.
+    /// Found by a killed Optimize-PersistStore that then took itself for the last user of the index, reset its log,
+    /// and deleted the packs of the checkpoints the test process had just committed as leftovers.
+    /// </summary>
+    [Fact]
+    public void OpeningAStoreAgainKeepsThisProcesssLocksOnItsIndex()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "this test reads /proc/locks: run it on Linux (the CI machine is)");
+        var first = _store.OpenSqlite();
+        new RunService(first).Create(new NewRunRequest { Name = "held" });
+        first.Read(r => r.LastHistoryEntry());   // pooled connections now hold their locks
+        string shm = SqliteIndexFile.SharedMemory(_store.IndexOnDisk);
+        var held = (Index: LocksHeldOn(_store.IndexOnDisk), Shm: LocksHeldOn(shm));
+        Assert.True(held.Index + held.Shm > 0, "no lock to lose: the test proves nothing");
+        _store.OpenSqlite(create: false);
+        Assert.Equal(held, (LocksHeldOn(_store.IndexOnDisk), LocksHeldOn(shm)));
+    }
+
     private static StoreOpenOptions Existing => new StoreOpenOptions { CreateIfMissing = false };
 
     /// <summary>A store with one run and one checkpoint, as a killed writer leaves it: index, -wal and -shm.</summary>

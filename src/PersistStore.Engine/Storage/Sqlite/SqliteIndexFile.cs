@@ -67,7 +67,11 @@ namespace PersistStore.Engine.Storage.Sqlite
         {
             if (new FileInfo(index).Length == 0)
                 throw Damaged(store, $"its index '{index}' is an empty file");
-            if (HasLog(index) || !File.Exists(SharedMemory(index))) return;
+            // Only when there is no log file at all: then no connection has the store open (SQLite keeps the log while
+            // any does). Reading the -shm through a file handle of our own and closing it would otherwise drop every
+            // POSIX lock this process's SQLite connections hold on it (a close drops all of a process's locks on the
+            // file), and another process could then take itself for the last user and reset the log under them.
+            if (File.Exists(Log(index)) || !File.Exists(SharedMemory(index))) return;
             // The -shm file is SQLite's index of the log (https://www.sqlite.org/walformat.html): mxFrame, the last
             // committed frame, at byte 16, and nBackfill, the frames already copied into the index, at byte 96,
             // both in native byte order. More committed than copied, and no log: the changes in between are gone.
