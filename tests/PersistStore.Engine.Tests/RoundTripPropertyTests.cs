@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using CsCheck;
 using PersistStore.Engine.Checkpoints;
 using PersistStore.Engine.Runs;
@@ -36,14 +37,17 @@ public class RoundTripPropertyTests : IDisposable
         int iteration = 0, entries = 0, links = 0;
         ItemGen.Array[0, 25].Sample(items =>
         {
-            string work = Path.Combine(_store.Folder, $"src-{iteration}");
-            string export = Path.Combine(_store.Folder, $"dst-{iteration}");
-            string run = $"prop-{iteration++}";
+            // CsCheck runs samples on several threads at once: each takes its own number (a plain iteration++ after
+            // reading it gave two samples the same folder once, under the full suite's load, and the test failed).
+            int n = Interlocked.Increment(ref iteration);
+            string work = Path.Combine(_store.Folder, $"src-{n}");
+            string export = Path.Combine(_store.Folder, $"dst-{n}");
+            string run = $"prop-{n}";
             Directory.CreateDirectory(work);
             foreach (var item in items) Materialize(work, item);
             var expected = DirectoryImage.Capture(work);
-            entries += expected.Count;
-            links += expected.Count(l => l.StartsWith("link", StringComparison.Ordinal));
+            Interlocked.Add(ref entries, expected.Count);
+            Interlocked.Add(ref links, expected.Count(l => l.StartsWith("link", StringComparison.Ordinal)));
             runs.Create(new NewRunRequest { Name = run, Path = work });
             var first = checkpoints.Create(RunRef.Parse(run), null);
             restore.Export(first, export);
