@@ -62,14 +62,13 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
-    public void AnUnreachableServerIsAClearErrorWithinTheConnectTimeout()
+    public void AnUnreachableServerIsAClearError()
     {
-        var timer = System.Diagnostics.Stopwatch.StartNew();
+        // How long it takes is measured in docs/performance.md ("PostgreSQL and migration"), not asserted here.
         var e = OpenFails(new NpgsqlConnectionStringBuilder(Server) { Port = 1, Timeout = 3 }.ConnectionString);
         Assert.Equal(("StoreUnreachable", ErrorKind.ResourceUnavailable), (e.ErrorId, e.Kind));
         Assert.Contains("cannot be reached", e.Message);
         Assert.DoesNotContain("test-secret", e.Message);
-        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(30), $"took {timer.Elapsed}");
     }
 
     [Fact]

@@ -21,12 +21,8 @@ namespace PersistStore.Engine.Storage.Postgres
             // The server's error details can quote row values (names, paths); keep them out of messages.
             builder.IncludeErrorDetail = false;
             builder.LogParameters = false;
-            // The same few statements run thousands of times (a range of a pack per chunk read): prepared once per
-            // connection, they skip the parse and plan of each run.
-            if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 32;
-            // Packs travel in megabytes: Npgsql's 8 KiB buffers made a system call per 8 KiB.
-            if (builder.ReadBufferSize == 8192) builder.ReadBufferSize = 256 << 10;
-            if (builder.WriteBufferSize == 8192) builder.WriteBufferSize = 256 << 10;
+            // Npgsql's defaults otherwise: 256 KiB socket buffers and automatic preparation were measured and made no
+            // difference (docs/performance.md, "PostgreSQL and migration").
             return NpgsqlDataSource.Create(builder.ConnectionString);
         }
     }
