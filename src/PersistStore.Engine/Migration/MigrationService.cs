@@ -48,14 +48,13 @@ namespace PersistStore.Engine.Migration
                 cancel.ThrowIfCancellationRequested();
                 progress?.Report(new PassProgress("copy", i, plan.Items.Count));
                 var item = plan.Items[i];
-                bool created = _destination.Read(r => r.FindRunById(item.Id)) == null;
-                if (!copier.Copy(item, (phase, done, total) => progress?.Report(new PassProgress($"copy {item.DestinationName}: {phase}", done, total))))
-                    result.RunsUnchanged++;
-                else if (created) result.RunsCreated++;
-                else result.RunsUpdated++;
+                var outcome = copier.Copy(item, (phase, done, total) => progress?.Report(new PassProgress($"copy {item.DestinationName}: {phase}", done, total)));
+                if (outcome == RunCopier.Outcome.Created) result.RunsCreated++;
+                else if (outcome == RunCopier.Outcome.Updated) result.RunsUpdated++;
+                else result.RunsUnchanged++;
             }
             phases.End("copy");
-            Trace(result, "copy");
+            _caller.Trace?.Invoke($"Start-Migration: copied runs {result.RunsCreated} new, {result.RunsUpdated} updated, {result.RunsUnchanged} unchanged; checkpoints {result.CheckpointsCopied} (+{result.CheckpointsRemoved} removed); chunks {result.ChunksCopied}, listings {result.ListingsCopied}, {result.BytesCopied} bytes; history {result.HistoryEntriesCopied}; locks {result.LocksCopied}.");
             if (options.PlanOnly) return Finish(result, phases);
 
             var verifier = new MigrationVerifier(_source, _destination, blobs, result, cancel);
@@ -66,10 +65,10 @@ namespace PersistStore.Engine.Migration
             }
             phases.End("verify");
             progress?.Report(new PassProgress("readback", 0, copier.Copied.Count));
-            verifier.ReadBack(copier.Copied);
+            blobs.ReadBack(copier.Copied);
             phases.End("readback");
             result.Verified = true;
-            Trace(result, "verify");
+            _caller.Trace?.Invoke($"Start-Migration: verified runs {result.RunsVerified}, checkpoints {result.CheckpointsVerified}, files {result.FilesVerified}, bytes {result.BytesVerified}, chunks and listings {result.ChunksVerified}, history {result.HistoryEntriesVerified}.");
 
             if (!result.NothingToCopy)
                 _destination.Write(w => w.AppendHistory(new HistoryDraft(Operations.MigrateStore, null, null, string.Format(CultureInfo.InvariantCulture,
@@ -85,10 +84,6 @@ namespace PersistStore.Engine.Migration
             result.Duration = phases.Total;
             return result;
         }
-
-        private void Trace(MigrationResult r, string after) => _caller.Trace?.Invoke(after == "copy"
-            ? $"Start-Migration: copied runs {r.RunsCreated} new, {r.RunsUpdated} updated, {r.RunsUnchanged} unchanged; checkpoints {r.CheckpointsCopied} (+{r.CheckpointsRemoved} removed); chunks {r.ChunksCopied}, listings {r.ListingsCopied}, {r.BytesCopied} bytes; history {r.HistoryEntriesCopied}; locks {r.LocksCopied}."
-            : $"Start-Migration: verified runs {r.RunsVerified}, checkpoints {r.CheckpointsVerified}, files {r.FilesVerified}, bytes {r.BytesVerified}, chunks and listings {r.ChunksVerified}, history {r.HistoryEntriesVerified}.");
 
         private static string StoreId(IStoreBackend store) => store.Read(r => r.GetMeta("store_id")) ?? "";
     }

@@ -71,9 +71,6 @@ namespace PersistStore.Engine.Migration
             _result.HistoryEntriesVerified += s.History.Count;
         }
 
-        /// <summary>Reads back every blob the migration copied (see BlobCopier.ReadBack).</summary>
-        public void ReadBack(IEnumerable<BlobId> copied) => _blobs.ReadBack(copied);
-
         private (long Files, long Directories, long Bytes) Tally(IStoreReader r, BlobId listing)
         {
             if (_tally.TryGetValue(listing, out var known)) return known;

@@ -32,12 +32,15 @@ namespace PersistStore.Engine.Migration
         public List<BlobId> Copied { get; } = new List<BlobId>();
         private readonly HashSet<BlobId> _planned = new HashSet<BlobId>();
 
-        /// <summary>Copies what the destination lacks of the run; true when anything was (or, planned, would be) written.</summary>
-        public bool Copy(MigrationPlan.Item item, Action<string, int, int>? progress)
+        public enum Outcome { Unchanged, Created, Updated }
+
+        /// <summary>Copies what the destination lacks of the run (planned: counts what it would copy); says whether the
+        /// run was new there, brought up to date, or already equal.</summary>
+        public Outcome Copy(MigrationPlan.Item item, Action<string, int, int>? progress)
         {
             var s = _source.Read(r => RunState.Read(r, item.Id));
             var d = _destination.Read(r => RunState.Read(r, item.Id));
-            if (s.Run == null) return false;   // removed from the source since the plan: nothing to copy
+            if (s.Run == null) return Outcome.Unchanged;   // removed from the source since the plan: nothing to copy
             bool changed = false;
 
             var record = s.Run with { Name = item.DestinationName };
@@ -111,7 +114,7 @@ namespace PersistStore.Engine.Migration
                 _result.LocksCopied++;
                 changed = true;
             }
-            return changed;
+            return !changed ? Outcome.Unchanged : d.Run == null ? Outcome.Created : Outcome.Updated;
         }
     }
 }

@@ -73,6 +73,26 @@ namespace PersistStore.Infrastructure
         private protected string FullPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         private protected static Engine.Runs.RunRef ToRunRef(RunIdentity run) => Engine.Runs.RunRef.Parse(run.Value);
+
+        /// <summary>Opens a resolved store (every cmdlet's -Store, Start-Migration's two stores), or ends the command
+        /// with the store's error; ifMissing, when given, stands in for a store that does not exist.</summary>
+        private protected IStoreBackend OpenResolved(ResolvedStore resolved, bool createIfMissing, Func<IStoreBackend>? ifMissing = null)
+        {
+            try
+            {
+                WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
+                return StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
+            }
+            catch (StoreNotFoundException) when (ifMissing != null)
+            {
+                return ifMissing();
+            }
+            catch (PersistStoreException e)
+            {
+                ThrowTerminatingError(ErrorRecords.From(e));
+                throw;   // not reached: ThrowTerminatingError always throws
+            }
+        }
     }
 
     /// <summary>A cmdlet that works on a store: adds -Store and the resolution order of SPEC section 1.</summary>
@@ -95,16 +115,13 @@ namespace PersistStore.Infrastructure
                 var parameter = Store != null ? StoreResolver.Parse(Store.Value, FullPath)
                     : objectStore != null ? StoreResolver.Parse(objectStore, FullPath) : null;
                 resolved = StoreResolver.Resolve(parameter, RunspaceSession.Current?.Store, FullPath);
-                WriteVerbose($"Store: {resolved.Location.Display} ({resolved.Source}).");
-                var backend = StoreCatalog.Get(resolved, createIfMissing, WriteWarning);
-                return (backend, resolved);
             }
             catch (PersistStoreException e)
             {
                 ThrowTerminatingError(ErrorRecords.From(e));
                 throw;   // not reached: ThrowTerminatingError always throws
             }
+            return (OpenResolved(resolved, createIfMissing), resolved);
         }
-
     }
 }

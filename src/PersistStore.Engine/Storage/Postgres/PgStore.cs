@@ -59,24 +59,9 @@ namespace PersistStore.Engine.Storage.Postgres
             }
         }
 
-        /// <summary>Units of work running now: when the last ends, the pack windows they read are dropped.</summary>
-        private int _working;
-
-        private void Done()
-        {
-            if (Interlocked.Decrement(ref _working) == 0) Packs.CloseIdle();
-        }
-
         public T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default)
         {
             cancel.ThrowIfCancellationRequested();
-            Interlocked.Increment(ref _working);
-            try { return ReadOnce(work); }
-            finally { Done(); }
-        }
-
-        private T ReadOnce<T>(Func<IStoreReader, T> work)
-        {
             // Only the start of a read is retried: the work may already have written files or objects.
             var db = Run(() =>
             {
@@ -96,13 +81,6 @@ namespace PersistStore.Engine.Storage.Postgres
         {
             cancel.ThrowIfCancellationRequested();
             var wait = retry?.StoreBusyWait ?? _busyTimeout;
-            Interlocked.Increment(ref _working);
-            try { return WriteOnce(work, cancel, wait); }
-            finally { Done(); }
-        }
-
-        private T WriteOnce<T>(Func<IStoreWriter, T> work, CancellationToken cancel, TimeSpan wait)
-        {
             return Run(() =>
             {
                 using var db = Connect();
@@ -134,7 +112,7 @@ namespace PersistStore.Engine.Storage.Postgres
                 try { return attempt(); }
                 catch (NpgsqlException e) when (PgErrors.IsTransient(e) && DateTime.UtcNow - started < wait)
                 {
-                    NpgsqlConnection.ClearPool(new NpgsqlConnection(_source.ConnectionString));
+                    _source.Clear();   // the pool's other connections died with this one
                     cancel.WaitHandle.WaitOne(policy.DelayAfter(tries, random));
                     cancel.ThrowIfCancellationRequested();
                 }

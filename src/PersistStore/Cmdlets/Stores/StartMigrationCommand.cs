@@ -86,24 +86,8 @@ namespace PersistStore.Commands
             });
         }
 
-        private Engine.Storage.IStoreBackend Open(StoreArgument store, bool create, Func<Engine.Storage.IStoreBackend>? missing = null)
-        {
-            try
-            {
-                var location = StoreResolver.Parse(store.Value, FullPath);
-                WriteVerbose($"Store: {location.Display}.");
-                return StoreCatalog.Get(new ResolvedStore(location, StoreSource.Parameter), create, WriteWarning);
-            }
-            catch (Engine.Errors.StoreNotFoundException) when (missing != null)
-            {
-                return missing();
-            }
-            catch (Engine.Errors.PersistStoreException e)
-            {
-                ThrowTerminatingError(ErrorRecords.From(e));
-                throw;
-            }
-        }
+        private Engine.Storage.IStoreBackend Open(StoreArgument store, bool create, Func<Engine.Storage.IStoreBackend>? missing = null) =>
+            OpenResolved(new ResolvedStore(StoreResolver.Parse(store.Value, FullPath), StoreSource.Parameter), create, missing);
 
         private static MigrationReport ToReport(MigrationResult r) => new MigrationReport
         {
