@@ -1,5 +1,5 @@
 # Makes a small store with the module as built now, for Update-PersistStore's tests: a checked-in store of every
-# released format (format 3 was made by the format-3 module, commit a1d6c1d; format 4 by eb55774; format 5 by 4bf534c+).
+# released format (format 3 was made by the format-3 module, commit a1d6c1d; format 4 by eb55774; format 5 by 4bf534c+; format 6, listings kept inside their parent's, by the commit that added it).
 # Run it with that module imported:
 #   Import-Module ./out/PersistStore; ./tests/Fixtures/New-FormatFixture.ps1 -Destination tests/Fixtures/format3
 # It writes <Destination>/store.pstore (the store) and <Destination>/manifest.json: per checkpoint, every path with

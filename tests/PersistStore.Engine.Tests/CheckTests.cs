@@ -61,7 +61,7 @@ public sealed class CheckTests : IDisposable
         var (folder, name) = (relative.Split('/')[0], relative.Split('/')[1]);
         return _backend.Read(r =>
         {
-            var sub = TreeStore.Load(r, root).Entries.Single(e => e.Name == folder).Subtree!.Value;
+            var sub = TreeStore.Load(r, root).Entries.Single(e => e.Name == folder);
             var id = TreeStore.Load(r, sub).Entries.Single(e => e.Name == name).Chunks[0];
             var pack = r.ListPacks().Select(p => p.Name).Single(p => r.ChunksInPack(p).Any(e => e.Id.Equals(id)));
             return (id, pack, r.ChunksInPack(pack).Single(e => e.Id.Equals(id)));
@@ -149,18 +149,21 @@ public sealed class CheckTests : IDisposable
     [Fact]
     public void ADamagedParentListingNeverBlocksTheNextCheckpoint()
     {
-        var latest = _checkpoints.Get(Job, null);
-        var sub0 = _backend.Read(r => TreeStore.Load(r, latest.RootTree).Entries.Single(e => e.Name == "sub0").Subtree!.Value);
-        _store.Sql($"UPDATE blobs SET data = {_store.Zeros("data")} WHERE id = {_store.Literal(sub0.Bytes)}");
+        // A subfolder with a listing of its own: sub0 and sub1 are small enough to be kept inside the root's.
+        for (int i = 0; i < 12; i++) TestFiles.Write(Path.Combine(_work, "big", $"notes-{i:D2}.txt"), TestFiles.TextBytes(1000, 300 + i));
+        var latest = _checkpoints.Create(Job, "third");
+        var big = _backend.Read(r => TreeStore.Load(r, latest.RootTree).Entries.Single(e => e.Name == "big"));
+        Assert.Null(big.Inline);
+        _store.Sql($"UPDATE blobs SET data = {_store.Zeros("data")} WHERE id = {_store.Literal(big.Subtree!.Value.Bytes)}");
         var p = Check().Problems.Single(x => x.Severity == ProblemSeverity.Error);
-        Assert.Equal((ProblemKinds.ListingDamaged, sub0.ToString()), (p.Kind, p.Target));
-        Assert.Equal(new[] { "job#1:sub0", "job#2:sub0" }, p.Files);
+        Assert.Equal((ProblemKinds.ListingDamaged, big.Subtree.Value.ToString()), (p.Kind, p.Target));
+        Assert.Equal(new[] { "job#3:big" }, p.Files);
 
         var warnings = new List<PersistStoreException>();
         var next = _checkpoints.Create(Job, "despite the damage", report: warnings.Add);
         var w = Assert.Single(warnings);
         Assert.IsType<PersistStoreWarning>(w);
-        Assert.Equal(("ParentListingUnreadable", Path.Combine(_work, "sub0")), (w.ErrorId, (string)w.Target!));
+        Assert.Equal(("ParentListingUnreadable", Path.Combine(_work, "big")), (w.ErrorId, (string)w.Target!));
         string target = Path.Combine(_store.Folder, "export");
         new RestoreService(_backend).Export(next, target);
         Assert.Equal(DirectoryImage.Capture(_work, withDirectoryTimes: false), DirectoryImage.Capture(target, withDirectoryTimes: false));

@@ -211,12 +211,14 @@ public class CrashTests : IDisposable
         Assert.Equal(checkpoints.Count, logged);
     }
 
-    private static void CollectChunks(IStoreReader reader, BlobId treeId, List<BlobId> chunks)
+    private static void CollectChunks(IStoreReader reader, BlobId treeId, List<BlobId> chunks) => CollectChunks(reader, TreeStore.Load(reader, treeId), chunks);
+
+    private static void CollectChunks(IStoreReader reader, Tree tree, List<BlobId> chunks)
     {
-        foreach (var entry in TreeStore.Load(reader, treeId).Entries)
+        foreach (var entry in tree.Entries)
         {
             if (entry.Kind == EntryKind.File) chunks.AddRange(entry.Chunks);
-            else if (entry.Kind == EntryKind.Directory) CollectChunks(reader, entry.Subtree!.Value, chunks);
+            else if (entry.Kind == EntryKind.Directory) CollectChunks(reader, TreeStore.Load(reader, entry), chunks);
         }
     }
 

@@ -111,6 +111,27 @@ public sealed class PostgresStoreTests : IDisposable
     }
 
     [Fact]
+    public void AnOlderFormatIsRefusedUntilUpgradedInOneTransactionWithItsChangeLogEntry()
+    {
+        var location = StoreLocation.TryParseConnectionString(_store.Location)!;
+        using (var backend = PgStore.Open(location, Create)) new RunService(backend).Create(new NewRunRequest { Name = "kept" });
+        _store.Sql("UPDATE store_meta SET value = '5' WHERE key = 'format_version'");   // format 6 changed no table
+        var refused = OpenFails(_store.Location);
+        Assert.Equal("StoreUpgradeRequired", refused.ErrorId);
+        Assert.Contains("Update-PersistStore", refused.Message);
+
+        Assert.Equal(new Storage.Sqlite.UpgradeResult(5, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));
+        Assert.Equal(new Storage.Sqlite.UpgradeResult(6, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));   // nothing to do
+        using var upgraded = PgStore.Open(location, Create);
+        Assert.Equal(new[] { "kept" }, new RunService(upgraded).Query(new RunFilter()).Select(x => x.Name));
+        var log = upgraded.Read(x => x.QueryHistory(new HistoryFilter { Operations = new[] { Operations.UpgradeStore } }));
+        Assert.Equal("format 5 -> 6; one transaction, no backup file", Assert.Single(log).Details);
+
+        _store.Sql("UPDATE store_meta SET value = '99' WHERE key = 'format_version'");
+        Assert.Equal("StoreFormatTooNew", Assert.ThrowsAny<PersistStoreException>(() => PgStore.Upgrade(location, new StoreOpenOptions())).ErrorId);
+    }
+
+    [Fact]
     public void AWriteWhoseConnectionsWereDroppedRunsAgainOnANewConnection()
     {
         string app = "ps-drop-" + Guid.NewGuid().ToString("N").Substring(0, 8);

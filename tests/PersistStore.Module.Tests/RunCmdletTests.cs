@@ -154,7 +154,7 @@ public class RunCmdletTests : IDisposable
         var info = Run("Get-PersistStore -Store $s").Succeeded().Output.Single();
         Assert.Equal(Store, info.Get("Location"));
         Assert.Equal("SQLite", info.Get("Backend"));
-        Assert.Equal(5, info.Get("FormatVersion"));
+        Assert.Equal(6, info.Get("FormatVersion"));
         Assert.Equal(2L, info.Get("Runs"));
         Assert.Equal(3L, info.Get("HistoryEntries"));
         Assert.Equal("Parameter", info.Get("Source"));

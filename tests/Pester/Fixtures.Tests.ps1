@@ -3,7 +3,7 @@
 # an older store and leaves it byte for byte; Update-PersistStore backs it up, turns it into the current format, and
 # then every checkpoint exports exactly as the manifest says. The current format's fixture opens as it is.
 BeforeDiscovery {
-    $current = 5
+    $current = 6
     $all = @(Get-ChildItem (Join-Path $PSScriptRoot '../Fixtures') -Directory -Filter 'format*' | ForEach-Object {
         @{ Name = $_.Name; Folder = $_.FullName; Format = [int]$_.Name.Substring(6) }
     })
@@ -12,6 +12,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    $script:currentFormat = 6
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1')
     Import-Module (Get-TestManifest)
 
@@ -69,7 +70,7 @@ Describe 'Update-PersistStore with the format fixtures' {
         $info = Update-PersistStore -Store $copy -Confirm:$false -Verbose 4>&1
         $verbose = $info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $store = $info | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
-        $store.FormatVersion | Should -Be 5
+        $store.FormatVersion | Should -Be $currentFormat
         $store.Packs | Should -BeGreaterThan 0
         Test-Path $copy -PathType Container | Should -BeTrue
         $backup = Get-ChildItem $TestDrive -Filter "$Name.format$($manifest.format)-*.pstore"
@@ -89,7 +90,7 @@ Describe 'Update-PersistStore with the format fixtures' {
         (Get-RunHistory -Store $copy -Last 1).Operation | Should -Be 'UpgradeStore'
 
         # Once more: nothing to do, nothing logged, no second backup.
-        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be 5
+        (Update-PersistStore -Store $copy -Confirm:$false).FormatVersion | Should -Be $currentFormat
         @(Get-RunHistory -Store $copy).Count | Should -Be ($manifest.historyEntries + 1)
         @(Get-ChildItem $TestDrive -Filter "$Name.format*").Count | Should -Be 1
 

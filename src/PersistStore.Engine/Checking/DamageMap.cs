@@ -26,7 +26,10 @@ namespace PersistStore.Engine.Checking
         }
 
         /// <summary>The paths (relative, '/' separated; "" for the listing itself) that lead to a bad blob under this listing.</summary>
-        public IReadOnlyList<(string Path, BlobId Blob)> Under(BlobId listing, CancellationToken cancel)
+        public IReadOnlyList<(string Path, BlobId Blob)> Under(BlobId listing, CancellationToken cancel) => Under(listing, null, cancel);
+
+        /// <summary>As above, for a listing kept inside its parent's (inline; never bad itself).</summary>
+        private IReadOnlyList<(string Path, BlobId Blob)> Under(BlobId listing, Tree? inline, CancellationToken cancel)
         {
             if (_under.TryGetValue(listing, out var known)) return known;
             cancel.ThrowIfCancellationRequested();
@@ -35,7 +38,7 @@ namespace PersistStore.Engine.Checking
             else
             {
                 Tree tree;
-                try { tree = TreeStore.Load(_reader, listing); }
+                try { tree = inline ?? TreeStore.Load(_reader, listing); }
                 catch (StoreFormatException) { tree = new Tree(new TreeEntry[0]); found.Add(("", listing)); }
                 foreach (var entry in tree.Entries)
                 {
@@ -46,7 +49,7 @@ namespace PersistStore.Engine.Checking
                     }
                     else if (entry.Kind == EntryKind.Directory)
                     {
-                        foreach (var (path, blob) in Under(entry.Subtree!.Value, cancel))
+                        foreach (var (path, blob) in Under(entry.Subtree!.Value, entry.Inline, cancel))
                             found.Add((path.Length == 0 ? entry.Name : entry.Name + "/" + path, blob));
                     }
                 }

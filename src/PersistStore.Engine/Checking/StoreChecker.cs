@@ -148,16 +148,16 @@ namespace PersistStore.Engine.Checking
         private HashSet<BlobId> CheckReferences(IReadOnlyList<CheckpointRecord> checkpoints, Dictionary<BlobId, string> chunkPacks, List<StoreProblem> problems, CancellationToken cancel)
         {
             var referenced = new HashSet<BlobId>();
-            var pending = new Stack<BlobId>();
-            foreach (var c in checkpoints) if (referenced.Add(c.RootTree)) pending.Push(c.RootTree);
+            var pending = new Stack<(BlobId Id, Tree? Inline)>();
+            foreach (var c in checkpoints) if (referenced.Add(c.RootTree)) pending.Push((c.RootTree, null));
             _store.Read(r =>
             {
                 while (pending.Count > 0)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var id = pending.Pop();
+                    var (id, inline) = pending.Pop();
                     Tree tree;
-                    try { tree = TreeStore.Load(r, id); }
+                    try { tree = inline ?? TreeStore.Load(r, id); }
                     catch (StoreFormatException e)
                     {
                         var p = new StoreProblem(e.ErrorId == "TreeMissing" ? ProblemKinds.ListingMissing : ProblemKinds.ListingDamaged, ProblemSeverity.Error, id.ToString(), e.Message);
@@ -167,7 +167,8 @@ namespace PersistStore.Engine.Checking
                     }
                     foreach (var entry in tree.Entries)
                     {
-                        if (entry.Kind == EntryKind.Directory && referenced.Add(entry.Subtree!.Value)) pending.Push(entry.Subtree.Value);
+                        if (entry.Kind == EntryKind.Directory && entry.Inline != null) pending.Push((entry.Subtree!.Value, entry.Inline));   // inside this listing: no blob
+                        else if (entry.Kind == EntryKind.Directory && referenced.Add(entry.Subtree!.Value)) pending.Push((entry.Subtree.Value, null));
                         if (entry.Kind != EntryKind.File) continue;
                         foreach (var chunk in entry.Chunks)
                         {

@@ -157,7 +157,7 @@ namespace PersistStore.Engine.Checkpoints
                 {
                     if (a.Mode != b.Mode) changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
                     if (!a.Subtree!.Value.Equals(b.Subtree!.Value))   // equal ids: the whole subtree is equal
-                        CompareTrees(r, TreeStore.Load(r, a.Subtree.Value), TreeStore.Load(r, b.Subtree.Value), rel, changes, cancel);
+                        CompareTrees(r, TreeStore.Load(r, a), TreeStore.Load(r, b), rel, changes, cancel);
                 }
                 else if (a.Kind == EntryKind.Symlink && a.LinkTarget != b.LinkTarget)
                     changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Symlink, "link target"));
@@ -177,7 +177,7 @@ namespace PersistStore.Engine.Checkpoints
             changes.Add(new PathChange(rel, kind, entry.Kind, detail));
             if (entry.Kind != EntryKind.Directory) return;
             cancel.ThrowIfCancellationRequested();
-            foreach (var child in TreeStore.Load(r, entry.Subtree!.Value).Entries)
+            foreach (var child in TreeStore.Load(r, entry).Entries)
                 AddWhole(r, child, rel + "/" + child.Name, kind, detail, changes, cancel);
         }
 

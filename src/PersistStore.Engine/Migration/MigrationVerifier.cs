@@ -71,17 +71,18 @@ namespace PersistStore.Engine.Migration
             _result.HistoryEntriesVerified += s.History.Count;
         }
 
-        private (long Files, long Directories, long Bytes) Tally(IStoreReader r, BlobId listing)
+        /// <summary>Files, folders and bytes under a listing (inline: kept inside its parent's), counted once per listing id.</summary>
+        private (long Files, long Directories, long Bytes) Tally(IStoreReader r, BlobId listing, Tree? inline = null)
         {
             if (_tally.TryGetValue(listing, out var known)) return known;
             _cancel.ThrowIfCancellationRequested();
             long files = 0, dirs = 0, bytes = 0;
-            foreach (var e in TreeStore.Load(r, listing).Entries)
+            foreach (var e in (inline ?? TreeStore.Load(r, listing)).Entries)
             {
                 if (e.Kind == EntryKind.File) { files++; bytes += e.Size; }
                 else if (e.Kind == EntryKind.Directory)
                 {
-                    var (f, d, b) = Tally(r, e.Subtree!.Value);
+                    var (f, d, b) = Tally(r, e.Subtree!.Value, e.Inline);
                     (files, dirs, bytes) = (files + f, dirs + d + 1, bytes + b);
                 }
             }

@@ -75,9 +75,12 @@ namespace PersistStore.Engine.Restore
         private static CurrentEntry FromTree(IStoreReader store, TreeEntry e, string fullPath) =>
             new CurrentEntry(e.Name, fullPath, e.Kind, e.Mode, e.ModifiedUtc, e.Size, e.LinkTarget, e.Stamp,
                 e.Kind == EntryKind.File ? e.Chunks : null, e.Subtree,
-                e.Kind == EntryKind.Directory ? Listing(store, e.Subtree!.Value, fullPath) : null);
+                e.Kind == EntryKind.Directory ? Listing(store, () => TreeStore.Load(store, e), fullPath) : null);
 
         private static Func<IReadOnlyList<CurrentEntry>> Listing(IStoreReader store, BlobId tree, string folder) =>
-            () => TreeStore.Load(store, tree).Entries.Select(c => FromTree(store, c, Path.Combine(folder, c.Name))).ToList();
+            Listing(store, () => TreeStore.Load(store, tree), folder);
+
+        private static Func<IReadOnlyList<CurrentEntry>> Listing(IStoreReader store, Func<Tree> load, string folder) =>
+            () => load().Entries.Select(c => FromTree(store, c, Path.Combine(folder, c.Name))).ToList();
     }
 }

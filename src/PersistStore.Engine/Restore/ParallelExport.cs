@@ -43,7 +43,7 @@ namespace PersistStore.Engine.Restore
                     case EntryKind.Directory:
                         Directory.CreateDirectory(path);
                         folders.Add((entry, path, depth + 1));
-                        Lay(r, TreeStore.Load(r, entry.Subtree!.Value), path, depth + 1, files, folders, cancel);
+                        Lay(r, TreeStore.Load(r, entry), path, depth + 1, files, folders, cancel);
                         break;
                     case EntryKind.Symlink:
                         FileMetadata.CreateSymlink(path, entry.LinkTarget ?? "");

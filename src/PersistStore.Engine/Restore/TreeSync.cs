@@ -124,7 +124,7 @@ namespace PersistStore.Engine.Restore
             if (!sameListing)
             {
                 if (_apply && now == null) Directory.CreateDirectory(path);
-                Sync(TreeStore.Load(_store, entry.Subtree!.Value), path, now, rel, depth);
+                Sync(TreeStore.Load(_store, entry), path, now, rel, depth);
             }
             if (now != null && ModeDiffers(entry, now)) Changes.Add(new PathChange(rel, ChangeKind.Modified, EntryKind.Directory, "mode"));
             if (!_apply) return;

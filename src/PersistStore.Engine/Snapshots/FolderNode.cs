@@ -15,12 +15,13 @@ namespace PersistStore.Engine.Snapshots
         private int _pending = 1;   // the walker's pass over the entries
         private int _changed;
 
-        public FolderNode(string path, FolderNode? parent, int slot, BlobId? previous)
+        public FolderNode(string path, FolderNode? parent, int slot, BlobId? previous, Trees.Tree? previousInline = null)
         {
             Path = path;
             Parent = parent;
             Slot = slot;
             Previous = previous;
+            PreviousInline = previousInline;
         }
 
         public string Path { get; }
@@ -29,11 +30,15 @@ namespace PersistStore.Engine.Snapshots
         public int Slot { get; }
         /// <summary>The parent checkpoint's listing of this folder, if it had one.</summary>
         public BlobId? Previous { get; }
+        /// <summary>That listing itself when it was kept inside the parent's listing (small), not stored by id.</summary>
+        public Trees.Tree? PreviousInline { get; }
         /// <summary>The parent checkpoint's listing of this folder, until the walker has paired it with the disk.</summary>
         public Trees.Tree? Listing { get; set; }
         public List<FileSystemEntry> Entries { get; private set; } = new List<FileSystemEntry>();
         public IReadOnlyList<BlobId>?[] Chunks { get; private set; } = new IReadOnlyList<BlobId>?[0];
         public BlobId[] Subtrees { get; private set; } = new BlobId[0];
+        /// <summary>The listings of subfolders kept inside this folder's listing (null where stored by id).</summary>
+        public Trees.Tree?[] Inlines { get; private set; } = new Trees.Tree?[0];
         /// <summary>Files, folders and bytes below this folder (its own and its subfolders').</summary>
         public long Files, Directories, LogicalBytes;
 
@@ -45,6 +50,7 @@ namespace PersistStore.Engine.Snapshots
             Entries = entries;
             Chunks = new IReadOnlyList<BlobId>?[entries.Count];
             Subtrees = new BlobId[entries.Count];
+            Inlines = new Trees.Tree?[entries.Count];
         }
 
         public void MarkChanged() => Volatile.Write(ref _changed, 1);

@@ -165,8 +165,9 @@ namespace PersistStore.Engine.Snapshots
                     case EntryKind.Directory:
                         folder.AddPending();
                         var oldTree = old?.Kind == EntryKind.Directory ? old.Subtree : null;
-                        if (oldTree is BlobId unread && !sublistings.ContainsKey(unread)) oldTree = null;   // read in full
-                        subfolders.Add(new FolderNode(child.FullPath, folder, i, oldTree) { Listing = oldTree is BlobId sub ? sublistings[sub] : null });
+                        var inline = old?.Kind == EntryKind.Directory ? old.Inline : null;
+                        if (inline == null && oldTree is BlobId unread && !sublistings.ContainsKey(unread)) oldTree = null;   // read in full
+                        subfolders.Add(new FolderNode(child.FullPath, folder, i, oldTree, inline) { Listing = inline ?? (oldTree is BlobId sub ? sublistings[sub] : null) });
                         break;
                     case EntryKind.Symlink:
                         same = same && old!.LinkTarget == child.LinkTarget;
@@ -232,7 +233,7 @@ namespace PersistStore.Engine.Snapshots
         /// </summary>
         private Dictionary<BlobId, Tree> LoadSublistings(string folder, IReadOnlyList<TreeEntry>? previous, CancellationToken stop)
         {
-            var subfolders = previous?.Where(e => e.Subtree != null).ToList();
+            var subfolders = previous?.Where(e => e.Subtree != null && e.Inline == null).ToList();   // inline ones are here already
             if (subfolders == null || subfolders.Count == 0) return new Dictionary<BlobId, Tree>();
             return _store.Read(r =>
             {
@@ -309,7 +310,7 @@ namespace PersistStore.Engine.Snapshots
         {
             for (var node = folder; node != null && node.Settle(); node = node.Parent)
             {
-                var id = Listing(node);
+                var (id, inline) = Listing(node);
                 Hold(-node.Entries.Count);
                 foreach (var entry in node.Entries)
                 {
@@ -327,6 +328,7 @@ namespace PersistStore.Engine.Snapshots
                     continue;
                 }
                 parent.Subtrees[node.Slot] = id;
+                parent.Inlines[node.Slot] = inline;
                 if (!node.Unchanged) parent.MarkChanged();
                 Interlocked.Add(ref parent.Files, node.Files);
                 Interlocked.Add(ref parent.Directories, node.Directories);
@@ -334,14 +336,17 @@ namespace PersistStore.Engine.Snapshots
             }
         }
 
-        /// <summary>The folder's listing id: the parent checkpoint's when nothing in it changed, else a new listing.</summary>
-        private BlobId Listing(FolderNode folder)
+        /// <summary>
+        /// The folder's listing id: the parent checkpoint's when nothing in it changed, else a new listing, stored, or
+        /// (when small, below the root) returned to be kept inside its parent's listing.
+        /// </summary>
+        private (BlobId Id, Tree? Inline) Listing(FolderNode folder)
         {
             if (Failed) return default;   // the checkpoint is refused: no listing is stored
             if (folder.Unchanged)
             {
-                _known.TryAdd(folder.Previous!.Value, 0);
-                return folder.Previous.Value;
+                if (folder.PreviousInline == null) _known.TryAdd(folder.Previous!.Value, 0);
+                return (folder.Previous!.Value, folder.PreviousInline);
             }
             var entries = new List<TreeEntry>(folder.Entries.Count);
             for (int i = 0; i < folder.Entries.Count; i++)
@@ -356,6 +361,7 @@ namespace PersistStore.Engine.Snapshots
                         break;
                     case EntryKind.Directory:
                         entry.Subtree = folder.Subtrees[i];
+                        entry.Inline = folder.Inlines[i];
                         break;
                     case EntryKind.Symlink:
                         entry.LinkTarget = child.LinkTarget;
@@ -363,9 +369,12 @@ namespace PersistStore.Engine.Snapshots
                 }
                 entries.Add(entry);
             }
-            var blob = BlobCodec.Encode(TreeCodec.Encode(new Tree(entries)));
+            var tree = new Tree(entries);
+            var plain = TreeCodec.Encode(tree);
+            if (folder.Parent != null && TreeCodec.KeptInline(plain.Length)) return (BlobId.Of(plain), tree);
+            var blob = BlobCodec.Encode(plain);
             if (_known.TryAdd(blob.Id, 0)) _writer!.Add(blob, BlobKind.Tree);
-            return blob.Id;
+            return (blob.Id, null);
         }
     }
 

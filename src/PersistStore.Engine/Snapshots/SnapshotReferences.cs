@@ -10,7 +10,8 @@ namespace PersistStore.Engine.Snapshots
     /// Every blob some checkpoint needs: its listings and their chunks, found from the checkpoints' root listings.
     /// A listing shared by several checkpoints (an unchanged folder) is read once, so the walk costs one read per
     /// distinct listing, not per checkpoint. Blobs outside the set are held by no checkpoint: a killed writer's, or
-    /// (after retention) a removed checkpoint's.
+    /// (after retention) a removed checkpoint's. A listing kept inside its parent's is walked with it and is not a
+    /// blob: it is in no set.
     /// </summary>
     public static class SnapshotReferences
     {
@@ -28,22 +29,24 @@ namespace PersistStore.Engine.Snapshots
             ISet<BlobId>? listings = null)
         {
             var added = new List<BlobId>();
-            var pending = new Stack<BlobId>();
+            var pending = new Stack<(BlobId Id, Tree? Inline)>();
             foreach (var root in roots)
-                if (referenced.Add(root)) { added.Add(root); pending.Push(root); listings?.Add(root); }
+                if (referenced.Add(root)) { added.Add(root); pending.Push((root, null)); listings?.Add(root); }
             while (pending.Count > 0)
             {
                 cancel.ThrowIfCancellationRequested();
-                foreach (var entry in TreeStore.Load(reader, pending.Pop()).Entries)
+                var (id, inline) = pending.Pop();
+                foreach (var entry in (inline ?? TreeStore.Load(reader, id)).Entries)
                 {
                     if (entry.Kind == EntryKind.File)
                     {
                         foreach (var chunk in entry.Chunks) if (referenced.Add(chunk)) added.Add(chunk);
                     }
+                    else if (entry.Kind == EntryKind.Directory && entry.Inline != null) pending.Push((entry.Subtree!.Value, entry.Inline));
                     else if (entry.Kind == EntryKind.Directory && referenced.Add(entry.Subtree!.Value))
                     {
                         added.Add(entry.Subtree.Value);
-                        pending.Push(entry.Subtree.Value);
+                        pending.Push((entry.Subtree.Value, null));
                         listings?.Add(entry.Subtree.Value);
                     }
                 }

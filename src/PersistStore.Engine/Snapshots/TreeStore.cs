@@ -22,5 +22,8 @@ namespace PersistStore.Engine.Snapshots
                     $"The directory listing {id} is missing from the store, which is damaged. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");
             return TreeCodec.Decode(id, plain);
         }
+
+        /// <summary>The listing a directory entry names: kept inside its parent's when small, else read by its id.</summary>
+        public static Tree Load(IStoreReader reader, TreeEntry directory) => directory.Inline ?? Load(reader, directory.Subtree!.Value);
     }
 }

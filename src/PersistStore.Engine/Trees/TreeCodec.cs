@@ -10,33 +10,62 @@ namespace PersistStore.Engine.Trees
     /// <summary>
     /// The byte form of a tree (its id is the SHA-256 of these bytes). Versioned and length-prefixed; names are
     /// checked on the way in and out so that a hand-made tree can never name "..", "/x" or "C:" as an entry.
+    /// Version 3 (store format 6) writes numbers as varints and keeps a small subfolder's listing inside its
+    /// parent's instead of as a listing of its own; versions 1 and 2 are read as before.
     /// </summary>
     public static class TreeCodec
     {
-        /// <summary>Version 2 adds each file's inode and change time; version 1 trees are read as before.</summary>
-        private const byte Version = 2;
+        private const byte Version = 3;
+        /// <summary>Wire kind of a directory whose listing follows inline (read back as EntryKind.Directory).</summary>
+        private const byte InlineDirectory = 4;
+
+        /// <summary>
+        /// A subfolder whose encoded listing is at most this long is kept inside its parent's listing. A stored
+        /// listing costs a row with its 32-byte id, the same id again in the id index and in the parent: about
+        /// 160 bytes beside the listing itself, more than most one-file folders hold (about 70 bytes). Measured on
+        /// the many-small-files tree (docs/performance.md, "Many small files"): the store went from 134.7 MB to
+        /// the figure given there. The limit keeps a parent from growing by more than a reference would save.
+        /// </summary>
+        public const int InlineLimit = 256;
+
+        /// <summary>Whether a listing of this encoded length is kept inside its parent's (never the root's).</summary>
+        public static bool KeptInline(int encodedLength) => encodedLength <= InlineLimit;
 
         public static byte[] Encode(Tree tree)
         {
             using var stream = new MemoryStream();
             using var w = new BinaryWriter(stream, Encoding.UTF8);
             w.Write(Version);
-            w.Write(tree.Entries.Count);
+            Write(w, tree);
+            w.Flush();
+            return stream.ToArray();
+        }
+
+        private static void Write(BinaryWriter w, Tree tree)
+        {
+            WriteVarint(w, (ulong)tree.Entries.Count);
             foreach (var e in tree.Entries)
             {
                 EntryName.Validate(e.Name);
-                w.Write((byte)e.Kind);
+                bool inline = e.Kind == EntryKind.Directory && e.Inline != null;
+                w.Write(inline ? InlineDirectory : (byte)e.Kind);
                 w.Write(e.Name);
-                w.Write(e.Mode);
+                WriteVarint(w, (uint)e.Mode);
                 w.Write(e.ModifiedUtc.Ticks);
-                w.Write(e.Size);
+                WriteVarint(w, (ulong)e.Size);
                 switch (e.Kind)
                 {
                     case EntryKind.File:
-                        w.Write(e.Stamp.Inode);
-                        w.Write(e.Stamp.ChangedTicks);
-                        w.Write(e.Chunks.Count);
+                        WriteVarint(w, (ulong)e.Stamp.Inode);
+                        // The change time as its distance from the modification time: usually the same instant.
+                        WriteVarint(w, ZigZag(e.Stamp.ChangedTicks - e.ModifiedUtc.Ticks));
+                        WriteVarint(w, (ulong)e.Chunks.Count);
                         foreach (var c in e.Chunks) w.Write(c.Bytes);
+                        break;
+                    case EntryKind.Directory when inline:
+                        var child = Encode(e.Inline!);
+                        WriteVarint(w, (ulong)child.Length);
+                        w.Write(child);
                         break;
                     case EntryKind.Directory:
                         w.Write((e.Subtree ?? throw new ArgumentException($"Directory entry '{e.Name}' has no subtree.")).Bytes);
@@ -46,8 +75,6 @@ namespace PersistStore.Engine.Trees
                         break;
                 }
             }
-            w.Flush();
-            return stream.ToArray();
         }
 
         public static Tree Decode(BlobId id, byte[] bytes)
@@ -56,37 +83,113 @@ namespace PersistStore.Engine.Trees
             {
                 using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
                 byte version = r.ReadByte();
-                if (version != 1 && version != Version) throw Bad(id, $"unknown tree version {version}");
-                int count = r.ReadInt32();
-                var entries = new List<TreeEntry>(Math.Min(count, 1 << 16));
-                for (int i = 0; i < count; i++)
-                {
-                    var e = new TreeEntry { Kind = (EntryKind)r.ReadByte(), Name = r.ReadString(), Mode = r.ReadInt32() };
-                    e.ModifiedUtc = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
-                    e.Size = r.ReadInt64();
-                    EntryName.Validate(e.Name);
-                    switch (e.Kind)
-                    {
-                        case EntryKind.File:
-                            if (version >= 2) e.Stamp = new ChangeStamp(r.ReadInt64(), r.ReadInt64());
-                            int chunks = r.ReadInt32();
-                            var list = new List<BlobId>(chunks);
-                            for (int c = 0; c < chunks; c++) list.Add(new BlobId(r.ReadBytes(32)));
-                            e.Chunks = list;
-                            break;
-                        case EntryKind.Directory: e.Subtree = new BlobId(r.ReadBytes(32)); break;
-                        case EntryKind.Symlink: e.LinkTarget = r.ReadString(); break;
-                        default: throw Bad(id, $"unknown entry kind {(int)e.Kind}");
-                    }
-                    entries.Add(e);
-                }
-                return new Tree(entries);
+                if (version < 1 || version > Version) throw Bad(id, $"unknown tree version {version}");
+                return version == Version ? ReadCompact(id, r) : ReadFixed(id, r, version);
             }
-            catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException)
+            catch (Exception e) when (e is EndOfStreamException or ArgumentException or IOException or OverflowException)
             {
                 throw Bad(id, e.Message);
             }
         }
+
+        /// <summary>Versions 1 and 2: fixed-size numbers, every subfolder a listing of its own.</summary>
+        private static Tree ReadFixed(BlobId id, BinaryReader r, byte version)
+        {
+            int count = r.ReadInt32();
+            var entries = new List<TreeEntry>(Math.Min(count, 1 << 16));
+            for (int i = 0; i < count; i++)
+            {
+                var e = new TreeEntry { Kind = (EntryKind)r.ReadByte(), Name = r.ReadString(), Mode = r.ReadInt32() };
+                e.ModifiedUtc = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+                e.Size = r.ReadInt64();
+                EntryName.Validate(e.Name);
+                switch (e.Kind)
+                {
+                    case EntryKind.File:
+                        if (version >= 2) e.Stamp = new ChangeStamp(r.ReadInt64(), r.ReadInt64());
+                        e.Chunks = ReadIds(r, r.ReadInt32());
+                        break;
+                    case EntryKind.Directory: e.Subtree = new BlobId(r.ReadBytes(32)); break;
+                    case EntryKind.Symlink: e.LinkTarget = r.ReadString(); break;
+                    default: throw Bad(id, $"unknown entry kind {(int)e.Kind}");
+                }
+                entries.Add(e);
+            }
+            return new Tree(entries);
+        }
+
+        private static Tree ReadCompact(BlobId id, BinaryReader r)
+        {
+            int count = checked((int)ReadVarint(r));
+            var entries = new List<TreeEntry>(Math.Min(count, 1 << 16));
+            for (int i = 0; i < count; i++)
+            {
+                byte kind = r.ReadByte();
+                var e = new TreeEntry { Kind = kind == InlineDirectory ? EntryKind.Directory : (EntryKind)kind, Name = r.ReadString() };
+                e.Mode = (int)checked((uint)ReadVarint(r));
+                e.ModifiedUtc = new DateTime(r.ReadInt64(), DateTimeKind.Utc);
+                e.Size = checked((long)ReadVarint(r));
+                EntryName.Validate(e.Name);
+                switch (kind)
+                {
+                    case (byte)EntryKind.File:
+                        long inode = (long)ReadVarint(r);
+                        e.Stamp = new ChangeStamp(inode, e.ModifiedUtc.Ticks + UnZigZag(ReadVarint(r)));
+                        e.Chunks = ReadIds(r, checked((int)ReadVarint(r)));
+                        break;
+                    case (byte)EntryKind.Directory: e.Subtree = new BlobId(r.ReadBytes(32)); break;
+                    case InlineDirectory:
+                        var child = r.ReadBytes(checked((int)ReadVarint(r)));
+                        e.Subtree = BlobId.Of(child);
+                        try { e.Inline = Decode(e.Subtree.Value, child); }
+                        catch (StoreFormatException inner) { throw Bad(id, $"its subfolder '{e.Name}': {inner.Message}"); }
+                        break;
+                    case (byte)EntryKind.Symlink: e.LinkTarget = r.ReadString(); break;
+                    default: throw Bad(id, $"unknown entry kind {kind}");
+                }
+                entries.Add(e);
+            }
+            if (r.BaseStream.Position != r.BaseStream.Length) throw Bad(id, "bytes after its last entry");
+            return new Tree(entries);
+        }
+
+        private static List<BlobId> ReadIds(BinaryReader r, int count)
+        {
+            if (count < 0) throw new EndOfStreamException($"negative chunk count {count}");
+            var list = new List<BlobId>(Math.Min(count, 1 << 16));
+            for (int c = 0; c < count; c++)
+            {
+                var bytes = r.ReadBytes(32);
+                if (bytes.Length != 32) throw new EndOfStreamException("a chunk id is cut short");
+                list.Add(new BlobId(bytes));
+            }
+            return list;
+        }
+
+        private static void WriteVarint(BinaryWriter w, ulong value)
+        {
+            while (value >= 0x80)
+            {
+                w.Write((byte)(value | 0x80));
+                value >>= 7;
+            }
+            w.Write((byte)value);
+        }
+
+        private static ulong ReadVarint(BinaryReader r)
+        {
+            ulong value = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                byte b = r.ReadByte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0) return value;
+            }
+            throw new OverflowException("a number longer than 64 bits");
+        }
+
+        private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+        private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
         private static PersistStoreException Bad(BlobId id, string why) =>
             new StoreFormatException("TreeDamaged", id.ToString(), $"The directory listing {id} cannot be read ({why}). The checkpoints that use it cannot be exported or reverted. Other checkpoints may still export (Export-Checkpoint); to recover this one, restore the store from a backup.");

@@ -21,7 +21,11 @@ namespace PersistStore.Engine.Trees
         public IReadOnlyList<BlobId> Chunks { get; set; } = Array.Empty<BlobId>();
         /// <summary>For files: inode and change time when recorded (tree version 2 on Linux), else unknown.</summary>
         public ChangeStamp Stamp { get; set; }
+        /// <summary>For directories: the id of its listing (the SHA-256 of its bytes, also for a listing kept inline).</summary>
         public BlobId? Subtree { get; set; }
+        /// <summary>For directories whose listing is small: the listing itself, kept inside this one (tree version
+        /// 3), not stored as a blob of its own. Null for a listing stored by its id.</summary>
+        public Tree? Inline { get; set; }
         public string? LinkTarget { get; set; }
     }
 

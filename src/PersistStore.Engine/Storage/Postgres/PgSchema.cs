@@ -4,7 +4,7 @@ using System.Globalization;
 namespace PersistStore.Engine.Storage.Postgres
 {
     /// <summary>
-    /// The PostgreSQL store format: the same tables and the same format number as the SQLite index (format 5), plus
+    /// The PostgreSQL store format: the same tables and the same format number as the SQLite index (format 6), plus
     /// pack_files, which holds the packs the SQLite store keeps in its packs/ folder. A newer format is refused, an
     /// older one upgraded only on request, as on SQLite. Key columns use the "C" collation so that names sort and
     /// compare byte-wise, as SQLite's do, whatever the database's locale; times are UTC ticks, exact on both.
@@ -144,6 +144,8 @@ namespace PersistStore.Engine.Storage.Postgres
                     data bytea NOT NULL)",
                 @"ALTER TABLE pack_files ALTER COLUMN data SET STORAGE EXTERNAL",
             }),
+            // As SQLite's format 6: version-3 directory listings, no table changes.
+            (6, new string[0]),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;

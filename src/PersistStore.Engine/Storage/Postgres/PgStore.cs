@@ -5,6 +5,7 @@ using Npgsql;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Retry;
+using PersistStore.Engine.Storage.Sqlite;
 
 namespace PersistStore.Engine.Storage.Postgres
 {
@@ -57,6 +58,32 @@ namespace PersistStore.Engine.Storage.Postgres
                 store.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// Update-PersistStore on PostgreSQL: the format steps and their change-log entry in one transaction under the
+        /// writers' lock (DDL is transactional here, so a failed or killed upgrade leaves the old format whole). No
+        /// backup file is written: a database is backed up with pg_dump, which the docs ask for first.
+        /// </summary>
+        public static UpgradeResult Upgrade(StoreLocation location, StoreOpenOptions options)
+        {
+            using var store = new PgStore(location, PgConnectionString.CreateSource(location), options);
+            return store.Run(() =>
+            {
+                using var db = store.Connect();
+                db.Begin(System.Data.IsolationLevel.ReadCommitted, readOnly: false);
+                db.Execute(TakeWriteLock);
+                int found = PgStoreSetup.ReadExisting(db, location.Display);
+                if (found > PgSchema.LatestVersion) StoreFormat.CheckReadable(location.Display, found, PgSchema.LatestVersion);   // refused
+                if (found < PgSchema.LatestVersion)
+                {
+                    PgSchema.Apply(db, found);
+                    PgHistoryRows.Append(db, new HistoryDraft(Operations.UpgradeStore, null, null,
+                        $"format {found} -> {PgSchema.LatestVersion}; one transaction, no backup file"), options.Actor, DateTime.UtcNow);
+                }
+                db.Commit();
+                return new UpgradeResult(found, PgSchema.LatestVersion, null);
+            }, options.BusyTimeout);
         }
 
         public T Read<T>(Func<IStoreReader, T> work, CancellationToken cancel = default)

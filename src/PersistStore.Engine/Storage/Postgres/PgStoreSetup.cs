@@ -46,6 +46,13 @@ namespace PersistStore.Engine.Storage.Postgres
             return PgSchema.LatestVersion;
         }
 
+        /// <summary>The format of the store the connection names; StoreNotFound when it names none.</summary>
+        public static int ReadExisting(PgDb db, string where)
+        {
+            if (!HasStore(db)) throw new StoreNotFoundException(where, $"There is no store in '{where}' to upgrade.");
+            return ReadFormat(db, where);
+        }
+
         private static bool HasStore(PgDb db) => db.Scalar("SELECT to_regclass('store_meta')::text") != null;
 
         private static string? FirstSearchPathSchema(PgDb db)

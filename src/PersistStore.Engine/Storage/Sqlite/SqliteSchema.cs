@@ -155,6 +155,10 @@ namespace PersistStore.Engine.Storage.Sqlite
                     run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
                     last INTEGER NOT NULL) WITHOUT ROWID",
             }),
+            // No table changes: directory listings may now be version 3 (numbers as varints, a small subfolder's
+            // listing kept inside its parent's). A format-5 program would call such a listing damaged, and its
+            // Repair-PersistStore act on that; the format number makes it refuse the store as newer instead.
+            new SchemaMigration(6, "compact directory listings; small ones kept inside their parent's", new string[0]),
         };
 
         public static int LatestVersion => Migrations[Migrations.Count - 1].Version;

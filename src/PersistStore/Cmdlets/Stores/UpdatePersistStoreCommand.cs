@@ -26,8 +26,8 @@ namespace PersistStore.Commands
                 var resolved = StoreResolver.Resolve(parameter, RunspaceSession.Current?.Store, FullPath);
                 if (!ShouldProcess(resolved.Location.Display, "Back up the store, then upgrade it to the current format")) return;
                 var result = StoreUpgrader.Upgrade(resolved, BackupPath == null ? null : FullPath(BackupPath), Caller.Actor);
-                WriteVerbose(result.BackupPath == null
-                    ? $"The store is already in format {result.To}; nothing was changed."
+                WriteVerbose(result.From == result.To ? $"The store is already in format {result.To}; nothing was changed."
+                    : result.BackupPath == null ? $"Upgraded from format {result.From} to {result.To} in one transaction (PostgreSQL: no backup file)."
                     : $"Upgraded from format {result.From} to {result.To}; the old store was copied to '{result.BackupPath}'.");
                 var (backend, _) = OpenStore(createIfMissing: false);
                 WriteObject(OutputObjects.ToStoreInfo(new StoreService(backend).Summarize(Cancellation), resolved));
