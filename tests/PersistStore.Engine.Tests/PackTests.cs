@@ -75,12 +75,48 @@ public sealed class PackTests : IDisposable
     }
 
     [Fact]
+    public void AVersionOnePackOfFormatsFourAndFiveStillReadsAndAnUnknownVersionIsRefused()
+    {
+        var blobs = SampleBlobs(4).Take(5).ToList();
+        var pack = WritePack(blobs);
+        string path = _store.PathOf(pack.Name);
+        byte[] v2 = File.ReadAllBytes(path);
+        long data = pack.Entries.Sum(e => (long)e.Length);
+        Assert.Equal(data + pack.Entries.Count * 42 + PackFormat.FooterSize, v2.Length);   // 42 bytes per entry now
+
+        // The same blobs with the 52-byte entries version 1 wrote: id, offset, length, plain size, codec, kind, 2 zeros.
+        var entries = new byte[pack.Entries.Count * 52];
+        for (int i = 0; i < pack.Entries.Count; i++)
+        {
+            var e = pack.Entries[i];
+            var slot = entries.AsSpan(i * 52, 52);
+            e.Id.Bytes.CopyTo(slot);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(slot.Slice(32), e.Offset);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(40), e.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(44), e.PlainSize);
+            slot[48] = (byte)e.Codec;
+            slot[49] = (byte)e.Kind;
+        }
+        var footer = v2.AsSpan(v2.Length - PackFormat.FooterSize).ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(footer.AsSpan(4), 1);
+        BlobId.Of(entries).Bytes.CopyTo(footer.AsSpan(8));
+        File.WriteAllBytes(path, v2.Take((int)data).Concat(entries).Concat(footer).ToArray());
+        Assert.Equal(pack.Entries, PackReader.ReadEntries(_store, pack.Name));
+        for (int i = 0; i < blobs.Count; i++) Assert.Equal(blobs[i].Plain, Decode(_store, pack.Name, pack.Entries[i]));
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v2.AsSpan(v2.Length - PackFormat.FooterSize + 4), 3);
+        File.WriteAllBytes(path, v2);
+        var refused = Assert.Throws<PackDamagedException>(() => PackReader.ReadEntries(_store, pack.Name));
+        Assert.Contains("its format version is 3; this version of PersistStore reads versions 1 to 2", refused.Message);
+    }
+
+    [Fact]
     public void APackIsNeverReadAsValidWhenTruncatedOrExtended()
     {
         var pack = WritePack(SampleBlobs(2).Take(6).ToList());
         string path = _store.PathOf(pack.Name);
         byte[] whole = File.ReadAllBytes(path);
-        var cuts = Enumerable.Range(0, PackFormat.FooterSize + 2 * PackFormat.EntrySize + 2).Select(k => whole.Length - k)
+        var cuts = Enumerable.Range(0, PackFormat.FooterSize + 2 * PackFormat.EntrySize(PackFormat.Version) + 2).Select(k => whole.Length - k)
             .Concat(new[] { 0, 1, whole.Length / 2 }).Where(n => n >= 0 && n < whole.Length).Distinct().ToList();
         foreach (int length in cuts)
         {

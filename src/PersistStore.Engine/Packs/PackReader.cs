@@ -15,10 +15,10 @@ namespace PersistStore.Engine.Packs
             long length = store.Length(name);
             var footer = new byte[PackFormat.FooterSize];
             if (length >= PackFormat.FooterSize) store.ReadRange(name, length - PackFormat.FooterSize, footer);
-            int count = PackFormat.ReadFooter(name, length, length >= PackFormat.FooterSize ? footer : Array.Empty<byte>(), out var hash);
-            var entries = new byte[count * PackFormat.EntrySize];
+            int count = PackFormat.ReadFooter(name, length, length >= PackFormat.FooterSize ? footer : Array.Empty<byte>(), out var hash, out int version);
+            var entries = new byte[count * PackFormat.EntrySize(version)];
             store.ReadRange(name, length - PackFormat.FooterSize - entries.Length, entries);
-            return PackFormat.DecodeEntries(name, length, entries, hash);
+            return PackFormat.DecodeEntries(name, length, entries, hash, version);
         }
 
         /// <summary>
