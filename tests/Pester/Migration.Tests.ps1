@@ -150,3 +150,21 @@ Describe 'Start-Migration of the shared benchmark data' -Tag BenchmarkData {
         @(Get-RunHistory bench -Store $back).Operation | Should -Be @('CreateRun', 'CreateCheckpoint', 'CreateCheckpoint')
     }
 }
+
+Describe 'Update-PersistStore on the store of this pass' {
+    It 'leaves a current store as it is; on PostgreSQL it refuses -BackupPath, which it could not honour' {
+        $store = New-TestStore 'current'
+        New-Run kept -Store $store | Out-Null
+        $before = @(Get-RunHistory -Store $store).Count
+        $info = Update-PersistStore -Store $store -Confirm:$false -Verbose 4>&1
+        ($info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Be 'The store is already in format 6; nothing was changed.'
+        ($info | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).FormatVersion | Should -Be 6
+        @(Get-RunHistory -Store $store).Count | Should -Be $before
+        if (Test-PostgresPass) {
+            $backup = Join-Path $TestDrive 'never.pstore'
+            { Update-PersistStore -Store $store -BackupPath $backup -Confirm:$false } | Should -Throw -ErrorId 'BackupPathNotSupported*'
+            Test-Path $backup | Should -BeFalse
+            @(Get-RunHistory -Store $store).Count | Should -Be $before
+        }
+    }
+}
