@@ -15,33 +15,9 @@ using Xunit;
 namespace PersistStore.Engine.Tests;
 
 [Trait("Backends", "Both")]
-public class CheckpointTests : IDisposable
+public class CheckpointTests : RunFolderTests
 {
-    private readonly TestStore _store = new();
-    private readonly IStoreBackend _backend;
-    private readonly string _work;
-    private readonly CheckpointService _checkpoints;
-    private readonly RestoreService _restore;
-
-    public CheckpointTests()
-    {
-        _backend = _store.Open();
-        _work = Directory.CreateDirectory(Path.Combine(_store.Folder, "work")).FullName;
-        new RunService(_backend).Create(new NewRunRequest { Name = "job", Path = _work, Tags = new[] { "nightly" }, Properties = new System.Collections.Generic.Dictionary<string, object?> { ["p"] = 1 } });
-        _checkpoints = new CheckpointService(_backend);
-        _restore = new RestoreService(_backend);
-    }
-
-    public void Dispose() => _store.Dispose();
-
-    private static RunRef Job => RunRef.Parse("job");
-
-    private string Export(CheckpointRecord c)
-    {
-        string target = Path.Combine(_store.Folder, "export-" + Guid.NewGuid().ToString("N"));
-        _restore.Export(c, target);
-        return target;
-    }
+    public CheckpointTests() : base(new[] { "nightly" }, new System.Collections.Generic.Dictionary<string, object?> { ["p"] = 1 }) { }
 
     [Fact]
     public void TheStoreCountsWhatNoCheckpointNeedsToTheByte()

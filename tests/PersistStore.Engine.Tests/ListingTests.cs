@@ -18,33 +18,8 @@ namespace PersistStore.Engine.Tests;
 
 /// <summary>Directory listings in tree version 3: varint fields, and small subfolders kept inside their parent's listing.</summary>
 [Trait("Backends", "Both")]
-public class ListingTests : IDisposable
+public class ListingTests : RunFolderTests
 {
-    private readonly TestStore _store = new();
-    private readonly IStoreBackend _backend;
-    private readonly string _work;
-    private readonly CheckpointService _checkpoints;
-    private readonly RestoreService _restore;
-
-    public ListingTests()
-    {
-        _backend = _store.Open();
-        _work = Directory.CreateDirectory(Path.Combine(_store.Folder, "work")).FullName;
-        new RunService(_backend).Create(new NewRunRequest { Name = "job", Path = _work });
-        _checkpoints = new CheckpointService(_backend);
-        _restore = new RestoreService(_backend);
-    }
-
-    public void Dispose() => _store.Dispose();
-
-    private static RunRef Job => RunRef.Parse("job");
-
-    private string Export(Model.CheckpointRecord c)
-    {
-        string target = Path.Combine(_store.Folder, "export-" + Guid.NewGuid().ToString("N"));
-        _restore.Export(c, target);
-        return target;
-    }
 
     /// <summary>Listings stored as blobs of their own (rows, not chunks in packs).</summary>
     private int StoredListings() => _backend.Read(r =>
