@@ -157,7 +157,7 @@ Describe 'Update-PersistStore on the store of this pass' {
         New-Run kept -Store $store | Out-Null
         $before = @(Get-RunHistory -Store $store).Count
         $info = Update-PersistStore -Store $store -Confirm:$false -Verbose 4>&1
-        ($info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Be 'The store is already in format 6; nothing was changed.'
+        ($info | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain 'The store is already in format 6; nothing was changed.'
         ($info | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).FormatVersion | Should -Be 6
         @(Get-RunHistory -Store $store).Count | Should -Be $before
         if (Test-PostgresPass) {
