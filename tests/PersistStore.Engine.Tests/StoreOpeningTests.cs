@@ -54,7 +54,15 @@ public sealed class StoreOpeningTests : IDisposable
         Assert.True(OperatingSystem.IsLinux(), "this test reads /proc/locks: run it on Linux (the CI machine is)");
         var first = _store.OpenSqlite();
         new RunService(first).Create(new NewRunRequest { Name = "held" });
-        first.Read(r => r.LastHistoryEntry());   // pooled connections now hold their locks
+        // A connection of its own holds the locks: the pool's could be closed by another test's ClearAllPools, running
+        // in parallel (which once left no lock to lose in CI).
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_store.IndexOnDisk};Pooling=False");
+        holder.Open();
+        using (var read = holder.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM runs";
+            Assert.Equal(1L, read.ExecuteScalar());
+        }
         string shm = SqliteIndexFile.SharedMemory(_store.IndexOnDisk);
         var held = (Index: LocksHeldOn(_store.IndexOnDisk), Shm: LocksHeldOn(shm));
         Assert.True(held.Index + held.Shm > 0, "no lock to lose: the test proves nothing");
