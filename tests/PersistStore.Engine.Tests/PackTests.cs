@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -91,20 +92,20 @@ public sealed class PackTests : IDisposable
             var e = pack.Entries[i];
             var slot = entries.AsSpan(i * 52, 52);
             e.Id.Bytes.CopyTo(slot);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(slot.Slice(32), e.Offset);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(40), e.Length);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(44), e.PlainSize);
+            BinaryPrimitives.WriteInt64LittleEndian(slot.Slice(32), e.Offset);
+            BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(40), e.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(slot.Slice(44), e.PlainSize);
             slot[48] = (byte)e.Codec;
             slot[49] = (byte)e.Kind;
         }
         var footer = v2.AsSpan(v2.Length - PackFormat.FooterSize).ToArray();
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(footer.AsSpan(4), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(footer.AsSpan(4), 1);
         BlobId.Of(entries).Bytes.CopyTo(footer.AsSpan(8));
         File.WriteAllBytes(path, v2.Take((int)data).Concat(entries).Concat(footer).ToArray());
         Assert.Equal(pack.Entries, PackReader.ReadEntries(_store, pack.Name));
         for (int i = 0; i < blobs.Count; i++) Assert.Equal(blobs[i].Plain, Decode(_store, pack.Name, pack.Entries[i]));
 
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(v2.AsSpan(v2.Length - PackFormat.FooterSize + 4), 3);
+        BinaryPrimitives.WriteInt32LittleEndian(v2.AsSpan(v2.Length - PackFormat.FooterSize + 4), 3);
         File.WriteAllBytes(path, v2);
         var refused = Assert.Throws<PackDamagedException>(() => PackReader.ReadEntries(_store, pack.Name));
         Assert.Contains("its format version is 3; this version of PersistStore reads versions 1 to 2", refused.Message);

@@ -120,8 +120,8 @@ public sealed class PostgresStoreTests : IDisposable
         Assert.Equal("StoreUpgradeRequired", refused.ErrorId);
         Assert.Contains("Update-PersistStore", refused.Message);
 
-        Assert.Equal(new Storage.Sqlite.UpgradeResult(5, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));
-        Assert.Equal(new Storage.Sqlite.UpgradeResult(6, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));   // nothing to do
+        Assert.Equal(new UpgradeResult(5, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));
+        Assert.Equal(new UpgradeResult(6, 6, null), PgStore.Upgrade(location, new StoreOpenOptions()));   // nothing to do
         using var upgraded = PgStore.Open(location, Create);
         Assert.Equal(new[] { "kept" }, new RunService(upgraded).Query(new RunFilter()).Select(x => x.Name));
         var log = upgraded.Read(x => x.QueryHistory(new HistoryFilter { Operations = new[] { Operations.UpgradeStore } }));

@@ -38,7 +38,7 @@ namespace PersistStore.Engine.Checking
             else
             {
                 Tree tree;
-                try { tree = inline ?? TreeStore.Load(_reader, listing); }
+                try { tree = TreeStore.Load(_reader, listing, inline); }
                 catch (StoreFormatException) { tree = new Tree(new TreeEntry[0]); found.Add(("", listing)); }
                 foreach (var entry in tree.Entries)
                 {

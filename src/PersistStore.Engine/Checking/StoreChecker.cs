@@ -157,7 +157,7 @@ namespace PersistStore.Engine.Checking
                     cancel.ThrowIfCancellationRequested();
                     var (id, inline) = pending.Pop();
                     Tree tree;
-                    try { tree = inline ?? TreeStore.Load(r, id); }
+                    try { tree = TreeStore.Load(r, id, inline); }
                     catch (StoreFormatException e)
                     {
                         var p = new StoreProblem(e.ErrorId == "TreeMissing" ? ProblemKinds.ListingMissing : ProblemKinds.ListingDamaged, ProblemSeverity.Error, id.ToString(), e.Message);

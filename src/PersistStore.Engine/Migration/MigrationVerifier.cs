@@ -77,7 +77,7 @@ namespace PersistStore.Engine.Migration
             if (_tally.TryGetValue(listing, out var known)) return known;
             _cancel.ThrowIfCancellationRequested();
             long files = 0, dirs = 0, bytes = 0;
-            foreach (var e in (inline ?? TreeStore.Load(r, listing)).Entries)
+            foreach (var e in TreeStore.Load(r, listing, inline).Entries)
             {
                 if (e.Kind == EntryKind.File) { files++; bytes += e.Size; }
                 else if (e.Kind == EntryKind.Directory)

@@ -36,7 +36,7 @@ namespace PersistStore.Engine.Snapshots
             {
                 cancel.ThrowIfCancellationRequested();
                 var (id, inline) = pending.Pop();
-                foreach (var entry in (inline ?? TreeStore.Load(reader, id)).Entries)
+                foreach (var entry in TreeStore.Load(reader, id, inline).Entries)
                 {
                     if (entry.Kind == EntryKind.File)
                     {

@@ -32,6 +32,9 @@ namespace PersistStore.Engine.Snapshots
         }
 
         /// <summary>The listing a directory entry names: kept inside its parent's when small, else read by its id.</summary>
-        public static Tree Load(IStoreReader reader, TreeEntry directory) => directory.Inline ?? Load(reader, directory.Subtree!.Value);
+        public static Tree Load(IStoreReader reader, TreeEntry directory) => Load(reader, directory.Subtree!.Value, directory.Inline);
+
+        /// <summary>A listing walked by id (roots have no entry): the inline one when the walk carries it, else read.</summary>
+        public static Tree Load(IStoreReader reader, BlobId id, Tree? inline) => inline ?? Load(reader, id);
     }
 }

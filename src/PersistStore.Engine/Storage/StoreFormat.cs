@@ -2,6 +2,10 @@ using PersistStore.Engine.Errors;
 
 namespace PersistStore.Engine.Storage
 {
+    /// <summary>What an upgrade did (either backend): the format before and after, and where the backup went (null
+    /// when the store was already current, and always on PostgreSQL, which upgrades in one transaction).</summary>
+    public sealed record UpgradeResult(int From, int To, string? BackupPath);
+
     /// <summary>Which store formats this build reads: its own only; older ones need an explicit upgrade.</summary>
     public static class StoreFormat
     {

@@ -5,7 +5,6 @@ using Npgsql;
 using PersistStore.Engine.Errors;
 using PersistStore.Engine.Model;
 using PersistStore.Engine.Retry;
-using PersistStore.Engine.Storage.Sqlite;
 
 namespace PersistStore.Engine.Storage.Postgres
 {
@@ -70,9 +69,7 @@ namespace PersistStore.Engine.Storage.Postgres
             using var store = new PgStore(location, PgConnectionString.CreateSource(location), options);
             return store.Run(() =>
             {
-                using var db = store.Connect();
-                db.Begin(System.Data.IsolationLevel.ReadCommitted, readOnly: false);
-                db.Execute(TakeWriteLock);
+                using var db = store.BeginWriter(options.BusyTimeout);
                 int found = PgStoreSetup.ReadExisting(db, location.Display);
                 if (found > PgSchema.LatestVersion) StoreFormat.CheckReadable(location.Display, found, PgSchema.LatestVersion);   // refused
                 if (found < PgSchema.LatestVersion)
@@ -110,11 +107,7 @@ namespace PersistStore.Engine.Storage.Postgres
             var wait = retry?.StoreBusyWait ?? _busyTimeout;
             return Run(() =>
             {
-                using var db = Connect();
-                db.Begin(System.Data.IsolationLevel.ReadCommitted, readOnly: false);
-                // The busy timeout bounds the wait for another writer, as SQLite's busy_timeout does.
-                db.Execute("SET LOCAL lock_timeout = " + Math.Max(1, (long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-                db.Execute(TakeWriteLock);
+                using var db = BeginWriter(wait);
                 var result = work(new PgSession(db, this, writing: true));
                 cancel.ThrowIfCancellationRequested();
                 try { db.Commit(); }
@@ -149,6 +142,25 @@ namespace PersistStore.Engine.Storage.Postgres
         }
 
         internal PgDb Connect() => new PgDb(_source.OpenConnection());
+
+        /// <summary>A connection in a writer's transaction holding the store's writers' lock, waited for at most wait
+        /// (as SQLite's busy_timeout bounds it; StoreBusy after that).</summary>
+        private PgDb BeginWriter(TimeSpan wait)
+        {
+            var db = Connect();
+            try
+            {
+                db.Begin(System.Data.IsolationLevel.ReadCommitted, readOnly: false);
+                db.Execute("SET LOCAL lock_timeout = " + Math.Max(1, (long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+                db.Execute(TakeWriteLock);
+                return db;
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
 
         /// <summary>A connection outside any unit of work (the pack store's reads and writes: each its own transaction).</summary>
         internal T WithConnection<T>(Func<PgDb, T> work) => Run(() =>

@@ -221,9 +221,9 @@ namespace PersistStore.Engine.Storage.Sqlite
             catch (PersistStoreException)
             {
                 // A refused store is left as it was: its pooled connection is closed now, and SQLite removes the -wal
-                // and -shm that reading its format opened. (Reading the format on an unpooled connection instead,
-                // closed at once for every store, made killed Optimize-PersistStore passes in MaintenanceCrashTests
-                // leave packs missing: not kept, and not understood yet.)
+                // and -shm that reading its format opened. (Only a refused store's pool is cleared: closing connections
+                // of a store this process has open elsewhere is harmless now that nothing else opens its files, but
+                // keeping them saves every later command a new connection.)
                 SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
                 throw;
             }

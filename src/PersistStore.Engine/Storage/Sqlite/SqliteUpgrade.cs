@@ -8,9 +8,6 @@ using PersistStore.Engine.Model;
 
 namespace PersistStore.Engine.Storage.Sqlite
 {
-    /// <summary>What an upgrade did: the format before and after, and where the backup went (null when already current).</summary>
-    public sealed record UpgradeResult(int From, int To, string? BackupPath);
-
     /// <summary>
     /// Explicit format upgrades. Inside one BEGIN IMMEDIATE transaction (other writers wait, so nothing changes
     /// between the backup and the migration): read the format, copy the store with SQLite's online backup, apply
